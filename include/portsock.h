@@ -1,0 +1,371 @@
+/*
+ * portsock: one socket API for POSIX and Windows (Winsock 2), modelled on the
+ * socket object of Python's `socket` module.
+ *
+ * Conventions that hold for every function below:
+ *  - A function that can fail returns int (or ptrdiff_t / int64_t for byte
+ *    counts): >= 0 is success, < 0 is a PS_E... code whose value is the same
+ *    on every platform. Nothing is reported through errno or a global.
+ *  - A NULL pointer, an unknown constant or an absurd length gives PS_EINVAL;
+ *    a socket whose native handle is no longer valid gives PS_EBADF (POSIX) or
+ *    PS_ENOTSOCK (Windows). No function crashes or leaks on bad input.
+ *  - Sockets are created non-inheritable, never raise SIGPIPE, and retry EINTR
+ *    with the time that is left.
+ *  - Every socket has a timeout, as in Python: PS_TIMEOUT_NONE blocks, 0.0
+ *    never blocks (PS_EAGAIN), > 0 fails with PS_ETIMEDOUT after that many
+ *    seconds.
+ *
+ * This header includes only <stddef.h>, <stdint.h> and <stdio.h>; it can be
+ * included anywhere, in any order, on every platform.
+ */
+#ifndef PORTSOCK_H
+#define PORTSOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PS_VERSION_MAJOR 0
+#define PS_VERSION_MINOR 1
+#define PS_VERSION_PATCH 0
+
+/* PS_API marks the exported functions. A static build (or a consumer of
+ * one) defines PORTSOCK_STATIC; the DLL build defines PORTSOCK_BUILDING. */
+#if defined(_WIN32) && !defined(PORTSOCK_STATIC)
+#ifdef PORTSOCK_BUILDING
+#define PS_API __declspec(dllexport)
+#else
+#define PS_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__) && defined(PORTSOCK_BUILDING)
+#define PS_API __attribute__((visibility("default")))
+#else
+#define PS_API
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PS_PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PS_PRINTF_LIKE(fmt, args)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct ps_socket ps_socket; /* opaque socket object */
+
+#ifdef _WIN32
+typedef uintptr_t ps_native; /* a SOCKET */
+#define PS_INVALID_NATIVE ((ps_native)~(uintptr_t)0)
+#else
+typedef int ps_native; /* a file descriptor */
+#define PS_INVALID_NATIVE (-1)
+#endif
+
+/* Any socket address (IPv4, IPv6, AF_UNIX). The bytes are the platform's own
+ * sockaddr; read and write them only through the ps_addr_* functions. */
+typedef struct ps_addr {
+    union {
+        unsigned char bytes[128];
+        uint64_t align_;
+    } storage;
+    uint32_t len; /* 0 = empty */
+} ps_addr;
+
+typedef struct ps_addrinfo {
+    int family, type, protocol;
+    ps_addr addr;
+    char *canonname; /* NULL unless PS_AI_CANONNAME */
+    struct ps_addrinfo *next;
+} ps_addrinfo;
+
+#define PS_TIMEOUT_NONE (-1.0)    /* block without limit */
+#define PS_TIMEOUT_DEFAULT (-2.0) /* where a call takes one: ps_getdefaulttimeout() */
+
+/* ps_listen reads this as min(SOMAXCONN, 128), like Python's listen(). */
+#define PS_BACKLOG_DEFAULT (-0x7fff)
+
+/* Address families. The values are portsock's own, mapped inside. */
+#define PS_AF_UNSPEC 0
+#define PS_AF_INET 1
+#define PS_AF_INET6 2
+#define PS_AF_UNIX 3
+
+/* Socket types. */
+#define PS_SOCK_STREAM 1
+#define PS_SOCK_DGRAM 2
+
+/* ps_shutdown's how. */
+#define PS_SHUT_RD 0
+#define PS_SHUT_WR 1
+#define PS_SHUT_RDWR 2
+
+/* Flags for send and receive calls (bits). */
+#define PS_MSG_PEEK 0x01
+#define PS_MSG_WAITALL 0x02
+#define PS_MSG_OOB 0x04
+#define PS_MSG_TRUNC 0x08  /* recvmsg out-flag: a datagram was longer than the buffers */
+#define PS_MSG_CTRUNC 0x10 /* recvmsg out-flag: control data did not fit */
+
+/* ps_getaddrinfo flags (bits). */
+#define PS_AI_PASSIVE 0x01
+#define PS_AI_CANONNAME 0x02
+#define PS_AI_NUMERICHOST 0x04
+#define PS_AI_NUMERICSERV 0x08
+
+/* ps_getnameinfo flags (bits). */
+#define PS_NI_NUMERICHOST 0x01
+#define PS_NI_NUMERICSERV 0x02
+#define PS_NI_NAMEREQD 0x04
+#define PS_NI_DGRAM 0x08
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* One list gives the codes, their names and their messages. Values are
+ * negative, distinct and never renumbered: new codes go at the end. */
+#define PS_ERROR_LIST(X)                                                       \
+    X(EAGAIN, -1, "resource temporarily unavailable (operation would block)")  \
+    X(ETIMEDOUT, -2, "timed out")                                              \
+    X(EBADF, -3, "bad file descriptor (closed or invalid socket)")             \
+    X(EINVAL, -4, "invalid argument")                                          \
+    X(ENOMEM, -5, "out of memory")                                             \
+    X(ENOTSUP, -6, "operation not supported on this platform or socket")      \
+    X(EADDRINUSE, -7, "address already in use")                                \
+    X(EADDRNOTAVAIL, -8, "address not available")                              \
+    X(EAFNOSUPPORT, -9, "address family not supported")                        \
+    X(EPROTONOSUPPORT, -10, "protocol not supported")                          \
+    X(ECONNREFUSED, -11, "connection refused")                                 \
+    X(ECONNRESET, -12, "connection reset by peer")                             \
+    X(ECONNABORTED, -13, "connection aborted")                                 \
+    X(EPIPE, -14, "broken pipe (connection closed for writing)")               \
+    X(ENOTCONN, -15, "socket is not connected")                                \
+    X(EISCONN, -16, "socket is already connected")                             \
+    X(EINPROGRESS, -17, "operation in progress")                               \
+    X(EALREADY, -18, "operation already in progress")                          \
+    X(ENETUNREACH, -19, "network is unreachable")                              \
+    X(EHOSTUNREACH, -20, "host is unreachable")                                \
+    X(EMSGSIZE, -21, "message too long")                                       \
+    X(EACCES, -22, "permission denied")                                        \
+    X(EMFILE, -23, "too many open files")                                      \
+    X(ENOBUFS, -24, "no buffer space available")                               \
+    X(ENOTSOCK, -25, "not a socket")                                           \
+    X(EAI_NONAME, -26, "name or service not known")                            \
+    X(EAI_AGAIN, -27, "temporary failure in name resolution")                  \
+    X(EAI_FAIL, -28, "non-recoverable failure in name resolution")             \
+    X(EAI_SERVICE, -29, "service not supported for this socket type")          \
+    X(EAI_FAMILY, -30, "address family not supported by name resolution")      \
+    X(EUNKNOWN, -31, "unknown error")                                          \
+    X(ENETDOWN, -32, "network is down")                                        \
+    X(ENETRESET, -33, "network dropped connection on reset")                   \
+    X(EPROTOTYPE, -34, "protocol wrong type for socket")                       \
+    X(ENOPROTOOPT, -35, "protocol not available (unknown option)")             \
+    X(EDESTADDRREQ, -36, "destination address required")                      \
+    X(ESHUTDOWN, -37, "cannot send after socket shutdown")                     \
+    X(EHOSTDOWN, -38, "host is down")                                          \
+    X(EPERM, -39, "operation not permitted")                                   \
+    X(ENOENT, -40, "no such file or directory")                                \
+    X(ENFILE, -41, "too many open files in system")                            \
+    X(ENAMETOOLONG, -42, "file name too long")                                 \
+    X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")
+
+enum ps_error_code {
+#define PS__ERROR_ENUM(name, value, text) PS_##name = (value),
+    PS_ERROR_LIST(PS__ERROR_ENUM)
+#undef PS__ERROR_ENUM
+    PS__ERROR_LAST_ = -43
+};
+
+/* "connection refused" for PS_ECONNREFUSED; never NULL ("unknown error" for
+ * a value that is no PS_E... code, "success" for 0 and above). */
+PS_API const char *ps_strerror(int err);
+/* "ECONNREFUSED" for PS_ECONNREFUSED; never NULL ("EUNKNOWN" for a value that
+ * is no code, "OK" for 0 and above). */
+PS_API const char *ps_errname(int err);
+/* Translates the OS's own error number to a PS_E... code: errno on POSIX,
+ * a WSA code (WSAGetLastError) on Windows. 0 gives 0; anything unmapped gives
+ * PS_EUNKNOWN. */
+PS_API int ps_error_from_native(int native);
+
+/* ------------------------------------------------------------------------ */
+/* Library lifetime                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* "0.1.0". */
+PS_API const char *ps_version(void);
+/* Optional. Starts the platform's socket layer (WSAStartup on Windows; a no-op
+ * on POSIX) and counts the calls. Every other function starts it lazily and
+ * thread-safely when needed, so programs need not call this. */
+PS_API int ps_init(void);
+/* Undoes one ps_init(). The socket layer stays up while lazily started. */
+PS_API void ps_cleanup(void);
+
+/* ------------------------------------------------------------------------ */
+/* Sockets: creation, identity, lifetime                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Creates a socket of family PS_AF_INET / PS_AF_INET6 / PS_AF_UNIX and type
+ * PS_SOCK_STREAM / PS_SOCK_DGRAM; protocol 0 picks the default. The socket is
+ * non-inheritable and takes the default timeout (ps_getdefaulttimeout).
+ * Errors: PS_EINVAL (NULL out, unknown type), PS_EAFNOSUPPORT (unknown or
+ * unavailable family: AF_UNIX where the system has none), PS_EPROTONOSUPPORT,
+ * PS_EMFILE, PS_ENFILE, PS_ENOBUFS, PS_ENOMEM. */
+PS_API int ps_socket_open(ps_socket **out, int family, int type, int protocol);
+
+/* Closes the native socket and frees s. s must not be used afterwards, even
+ * when this returns an error (the object is freed in every case). PS_EINVAL
+ * for NULL. */
+PS_API int ps_close(ps_socket *s);
+
+/* Frees s without closing its native handle, which it returns (as Python's
+ * detach()). s must not be used afterwards. PS_INVALID_NATIVE for NULL. */
+PS_API ps_native ps_detach(ps_socket *s);
+
+/* The native handle: a file descriptor on POSIX, a SOCKET on Windows. On
+ * Windows it is no C runtime descriptor: _fdopen() and friends fail on it
+ * (docs/windows-caveats.md). PS_INVALID_NATIVE for NULL. */
+PS_API ps_native ps_fileno(const ps_socket *s);
+
+/* The socket's family (PS_AF_...) and type (PS_SOCK_...); PS_EINVAL for NULL. */
+PS_API int ps_family(const ps_socket *s);
+PS_API int ps_type(const ps_socket *s);
+
+/* ------------------------------------------------------------------------ */
+/* Connections                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Binds s to a. Errors: PS_EINVAL (NULL, empty address), PS_EAFNOSUPPORT
+ * (address of another family), PS_EADDRINUSE, PS_EADDRNOTAVAIL, PS_EACCES. */
+PS_API int ps_bind(ps_socket *s, const ps_addr *a);
+
+/* Listens with the given backlog: PS_BACKLOG_DEFAULT for min(SOMAXCONN, 128),
+ * a negative value counts as 0, as in Python. PS_ENOTSUP on a datagram
+ * socket. */
+PS_API int ps_listen(ps_socket *s, int backlog);
+
+/* Accepts one connection into *conn (non-inheritable, with the default
+ * timeout whatever the listener's mode); peer, if not NULL, receives the
+ * client's address. Honours s's timeout. */
+PS_API int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer);
+
+/* Connects s to a. With a timeout, the timeout bounds the whole call.
+ * Errors: PS_ECONNREFUSED, PS_ETIMEDOUT, PS_ENETUNREACH, PS_EHOSTUNREACH,
+ * PS_EISCONN, PS_EAFNOSUPPORT, PS_EINVAL; on a non-blocking socket
+ * PS_EINPROGRESS (then PS_EALREADY while pending). */
+PS_API int ps_connect(ps_socket *s, const ps_addr *a);
+
+/* As ps_connect, but reports a failure as the OS's own error number, as
+ * Python's connect_ex() does: 0 on success, errno on POSIX (ECONNREFUSED,
+ * EINPROGRESS, ...), the WSA code on Windows (WSAECONNREFUSED,
+ * WSAEWOULDBLOCK, ...); ps_error_from_native() makes it portable. When the
+ * timeout expires it returns the platform's ETIMEDOUT / WSAETIMEDOUT. An
+ * error portsock finds before calling the OS (bad arguments) is returned as
+ * its negative PS_E... code. */
+PS_API int ps_connect_ex(ps_socket *s, const ps_addr *a);
+
+/* The local and the remote address of s. PS_ENOTCONN from getpeername on an
+ * unconnected socket. */
+PS_API int ps_getsockname(ps_socket *s, ps_addr *out);
+PS_API int ps_getpeername(ps_socket *s, ps_addr *out);
+
+/* Shuts down reading (PS_SHUT_RD), writing (PS_SHUT_WR) or both. After
+ * PS_SHUT_WR the peer's ps_recv returns 0. PS_ENOTCONN when unconnected. */
+PS_API int ps_shutdown(ps_socket *s, int how);
+
+/* ------------------------------------------------------------------------ */
+/* Data                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Receives up to len bytes. Returns the count, 0 at orderly EOF on a stream
+ * (or for an empty datagram, or len 0). A datagram longer than len gives its
+ * first len bytes and len on every platform (Winsock's WSAEMSGSIZE is
+ * translated). Lengths above INT_MAX are accepted everywhere.
+ * Errors: PS_EINVAL (NULL buf with len > 0, len > PTRDIFF_MAX, unknown flag),
+ * PS_EAGAIN (non-blocking, nothing there), PS_ETIMEDOUT, PS_ECONNRESET,
+ * PS_ENOTCONN. */
+PS_API ptrdiff_t ps_recv(ps_socket *s, void *buf, size_t len, int flags);
+
+/* As ps_recv; from, if not NULL, receives the sender's address. */
+PS_API ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *from);
+
+/* Sends up to len bytes; returns how many the system took. Never raises
+ * SIGPIPE: a closed connection gives PS_EPIPE (or PS_ECONNRESET). */
+PS_API ptrdiff_t ps_send(ps_socket *s, const void *buf, size_t len, int flags);
+
+/* Sends all len bytes, looping over partial sends. *sent (if not NULL)
+ * receives the count sent, on failure too. With a timeout, the timeout bounds
+ * the whole call. Returns 0 or an error. */
+PS_API int ps_sendall(ps_socket *s, const void *buf, size_t len, int flags, size_t *sent);
+
+/* Sends one datagram to `to` (or, with a NULL `to`, to the connected peer). */
+PS_API ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags,
+                           const ps_addr *to);
+
+/* ------------------------------------------------------------------------ */
+/* Timeouts and modes                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* PS_TIMEOUT_NONE (block), 0.0 (never block) or > 0 seconds. Any other value
+ * (NaN, negative, infinite) is PS_EINVAL and changes nothing. */
+PS_API int ps_settimeout(ps_socket *s, double seconds);
+/* The timeout in seconds, PS_TIMEOUT_NONE when blocking; PS_EINVAL for NULL. */
+PS_API double ps_gettimeout(const ps_socket *s);
+/* 1 sets PS_TIMEOUT_NONE, 0 sets 0.0. */
+PS_API int ps_setblocking(ps_socket *s, int blocking);
+/* 0 when the timeout is 0.0, else 1 (as Python's getblocking()). */
+PS_API int ps_getblocking(const ps_socket *s);
+/* The timeout new sockets start with; invalid values are ignored. */
+PS_API void ps_setdefaulttimeout(double seconds);
+PS_API double ps_getdefaulttimeout(void);
+
+/* ------------------------------------------------------------------------ */
+/* Addresses and names                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Builds an address from a numeric host ("127.0.0.1", "::1", "fe80::1%2")
+ * and a port. No name resolution. PS_EINVAL for anything else. */
+PS_API int ps_addr_set(ps_addr *out, const char *numeric_host, uint16_t port);
+
+/* Parses "1.2.3.4:80", "[::1]:80", "[fe80::1%eth0]:80" or "unix:/path"
+ * (AF_UNIX where the platform has it, else PS_EAFNOSUPPORT). Host names are
+ * not resolved: "localhost:80" is PS_EINVAL (use ps_getaddrinfo). */
+PS_API int ps_addr_parse(ps_addr *out, const char *text);
+
+/* Writes a in the form ps_addr_parse reads, NUL-terminated. Returns the
+ * length (without the NUL), PS_EINVAL for an empty or unknown address, or
+ * PS_ENOBUFS when buf is too small (nothing past buf[size-1] is written). */
+PS_API int ps_addr_format(const ps_addr *a, char *buf, size_t size);
+
+/* The address's family (PS_AF_...) and port (0..65535); PS_EINVAL for an
+ * empty or unknown address, PS_EAFNOSUPPORT for the port of an AF_UNIX one. */
+PS_API int ps_addr_family(const ps_addr *a);
+PS_API int ps_addr_port(const ps_addr *a);
+
+/* Resolves host and service (either may be NULL, not both) for the given
+ * family (PS_AF_UNSPEC for any), type (0 for any) and PS_AI_... flags into a
+ * list freed with ps_freeaddrinfo. Errors: PS_EAI_NONAME, PS_EAI_AGAIN,
+ * PS_EAI_FAIL, PS_EAI_SERVICE, PS_EAI_FAMILY, PS_EAI_SOCKTYPE, PS_EINVAL,
+ * PS_ENOMEM. */
+PS_API int ps_getaddrinfo(const char *host, const char *service, int family, int type, int flags,
+                          ps_addrinfo **res);
+PS_API void ps_freeaddrinfo(ps_addrinfo *res);
+
+/* The host and service names of an IP address (PS_NI_... flags). host or
+ * serv may be NULL (with length 0), not both. */
+PS_API int ps_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv,
+                          size_t servlen, int flags);
+
+/* This machine's host name, NUL-terminated; PS_ENOBUFS if it does not fit. */
+PS_API int ps_gethostname(char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PORTSOCK_H */

@@ -1,0 +1,46 @@
+/*
+ * Internal to the platform-free core: the socket object and the helpers the
+ * core's files share. Backends never include this (they see only sys.h).
+ */
+#ifndef PS_CORE_H
+#define PS_CORE_H
+
+#include "portsock.h"
+#include "sys.h"
+
+struct ps_socket {
+    ps_native h;
+    int family; /* PS_AF_* */
+    int type;   /* PS_SOCK_* */
+    /* PS_TIMEOUT_NONE, 0.0 or > 0 seconds. The native socket is in
+     * non-blocking mode exactly when this is not PS_TIMEOUT_NONE. */
+    double timeout;
+};
+
+/* Wraps a native socket in a new object with the given timeout (the native
+ * mode must already match it). Closes h when out of memory. */
+int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double timeout);
+
+/* 1 when seconds is a valid timeout (PS_TIMEOUT_NONE, 0.0 or finite > 0). */
+int ps__timeout_valid(double seconds);
+
+/* The PS_MSG_* bits that the data calls take. */
+#define PS__MSG_IN_FLAGS (PS_MSG_PEEK | PS_MSG_WAITALL | PS_MSG_OOB)
+
+/* A deadline that starts only when the first wait is needed, so that an
+ * operation on a ready socket never reads the clock. */
+typedef struct ps__deadline {
+    double at; /* monotonic seconds; < 0 while not started */
+} ps__deadline;
+
+#define PS__DEADLINE_INIT {-1.0}
+
+/* The one timeout policy of portsock, called after an operation on s gave
+ * PS_EAGAIN: returns PS_EAGAIN when s is non-blocking (or blocking natively,
+ * which cannot wait), PS_ETIMEDOUT once the deadline has passed, else waits
+ * for `events` (PS__WAIT_*) with the time left and returns 0 so that the
+ * caller tries the operation again. A signal during the wait keeps the
+ * deadline. */
+int ps__await(const ps_socket *s, int events, ps__deadline *d);
+
+#endif /* PS_CORE_H */

@@ -1,0 +1,87 @@
+/* The data calls. Each tries the operation first and waits only on
+ * PS_EAGAIN (ps__await), so a ready socket costs exactly one system call. */
+#include "core.h"
+
+/* Lengths are returned as ptrdiff_t, so a longer request cannot be reported. */
+static int ps__check_buffer(const ps_socket *s, const void *buf, size_t len, int flags)
+{
+    if (!s || (!buf && len > 0) || len > (size_t)PTRDIFF_MAX)
+        return PS_EINVAL;
+    if (flags & ~PS__MSG_IN_FLAGS)
+        return PS_EINVAL;
+    return 0;
+}
+
+ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *from)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    ptrdiff_t n;
+    int rc = ps__check_buffer(s, buf, len, flags);
+    if (rc < 0)
+        return rc;
+    for (;;) {
+        n = ps__sys_recv(s->h, buf, len, flags, from);
+        if (n != PS_EAGAIN)
+            return n;
+        if ((rc = ps__await(s, PS__WAIT_READ, &d)) < 0)
+            return rc;
+    }
+}
+
+ptrdiff_t ps_recv(ps_socket *s, void *buf, size_t len, int flags)
+{
+    return ps_recvfrom(s, buf, len, flags, NULL);
+}
+
+/* One send under the deadline d, shared by every piece of a ps_sendall. */
+static ptrdiff_t ps__send_until(ps_socket *s, const void *buf, size_t len, int flags,
+                                const ps_addr *to, ps__deadline *d)
+{
+    ptrdiff_t n;
+    int rc;
+    for (;;) {
+        n = ps__sys_send(s->h, buf, len, flags, to);
+        if (n != PS_EAGAIN)
+            return n;
+        if ((rc = ps__await(s, PS__WAIT_WRITE, d)) < 0)
+            return rc;
+    }
+}
+
+ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const ps_addr *to)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    int rc = ps__check_buffer(s, buf, len, flags);
+    if (rc < 0)
+        return rc;
+    if (to && (to->len == 0 || to->len > sizeof to->storage))
+        return PS_EINVAL;
+    return ps__send_until(s, buf, len, flags, to, &d);
+}
+
+ptrdiff_t ps_send(ps_socket *s, const void *buf, size_t len, int flags)
+{
+    return ps_sendto(s, buf, len, flags, NULL);
+}
+
+int ps_sendall(ps_socket *s, const void *buf, size_t len, int flags, size_t *sent)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    const char *p = (const char *)buf;
+    size_t done = 0;
+    ptrdiff_t n = 0;
+    int rc = ps__check_buffer(s, buf, len, flags);
+    if (sent)
+        *sent = 0;
+    if (rc < 0)
+        return rc;
+    while (done < len) {
+        n = ps__send_until(s, p + done, len - done, flags, NULL, &d);
+        if (n < 0)
+            break;
+        done += (size_t)n;
+    }
+    if (sent)
+        *sent = done;
+    return n < 0 ? (int)n : 0;
+}

@@ -1,0 +1,68 @@
+/* recv and send on file descriptors. */
+#include "posix.h"
+
+#include <limits.h>
+#include <stdint.h>
+
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
+
+/* Linux has MSG_NOSIGNAL; macOS sets SO_NOSIGPIPE on the socket instead. */
+#ifdef MSG_NOSIGNAL
+#define PS__NOSIGNAL MSG_NOSIGNAL
+#else
+#define PS__NOSIGNAL 0
+#endif
+
+int ps__posix_msg_flags(int flags)
+{
+    int native = 0;
+    if (flags & PS_MSG_PEEK)
+        native |= MSG_PEEK;
+    if (flags & PS_MSG_WAITALL)
+        native |= MSG_WAITALL;
+    if (flags & PS_MSG_OOB)
+        native |= MSG_OOB;
+    return native;
+}
+
+ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)
+{
+    int native = flags ? ps__posix_msg_flags(flags) : 0;
+    ssize_t n;
+    if (len > SSIZE_MAX)
+        len = SSIZE_MAX;
+    if (from) {
+        struct sockaddr *sa = (struct sockaddr *)from->storage.bytes;
+        socklen_t alen;
+        do {
+            alen = sizeof from->storage;
+            n = recvfrom(h, buf, len, native, sa, &alen);
+        } while (n < 0 && errno == EINTR);
+        /* Stream sockets leave the source empty (length 0). */
+        if (n >= 0)
+            from->len = (uint32_t)alen;
+    } else {
+        do {
+            n = recv(h, buf, len, native);
+        } while (n < 0 && errno == EINTR);
+    }
+    return n < 0 ? ps__posix_error() : (ptrdiff_t)n;
+}
+
+ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, const ps_addr *to)
+{
+    int native = (flags ? ps__posix_msg_flags(flags) : 0) | PS__NOSIGNAL;
+    ssize_t n;
+    if (len > SSIZE_MAX)
+        len = SSIZE_MAX;
+    do {
+        if (to)
+            n = sendto(h, buf, len, native, (const struct sockaddr *)to->storage.bytes,
+                       (socklen_t)to->len);
+        else
+            n = send(h, buf, len, native);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? ps__posix_error() : (ptrdiff_t)n;
+}

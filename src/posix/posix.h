@@ -1,0 +1,38 @@
+/* Internal to the POSIX backend: system headers and the translations its
+ * files share. */
+#ifndef PS_POSIX_H
+#define PS_POSIX_H
+
+/* accept4, SOCK_CLOEXEC and MSG_NOSIGNAL are GNU extensions on glibc. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include "../sys.h"
+
+/* Linux and the BSDs take SOCK_CLOEXEC / SOCK_NONBLOCK in socket() and
+ * accept4(); elsewhere (macOS) they are set with fcntl/ioctl afterwards. */
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK) &&                                          \
+    (defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||                        \
+     defined(__OpenBSD__) || defined(__DragonFly__))
+#define PS__HAVE_ATOMIC_CLOEXEC 1
+#endif
+
+/* PS_AF_* -> AF_* (-1 if unknown) and back (PS_EAFNOSUPPORT if unknown). */
+int ps__posix_family_to_native(int family);
+int ps__posix_family_from_native(int af);
+/* PS_MSG_* -> MSG_*. */
+int ps__posix_msg_flags(int flags);
+/* The current errno as a PS_E... code. */
+int ps__posix_error(void);
+/* FD_CLOEXEC and, where the platform has it, SO_NOSIGPIPE: what a socket
+ * needs when it could not be created with SOCK_CLOEXEC / MSG_NOSIGNAL. */
+int ps__posix_socket_defaults(int fd);
+
+#endif

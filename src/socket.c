@@ -1,0 +1,206 @@
+/* The socket object: creation, identity, lifetime, and the calls that set up
+ * or describe a connection. The data calls are in io.c. */
+#include "core.h"
+
+#include <stdlib.h>
+
+static int ps__family_known(int family)
+{
+    return family == PS_AF_INET || family == PS_AF_INET6 || family == PS_AF_UNIX;
+}
+
+static int ps__type_known(int type)
+{
+    return type == PS_SOCK_STREAM || type == PS_SOCK_DGRAM;
+}
+
+int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double timeout)
+{
+    ps_socket *s = (ps_socket *)malloc(sizeof *s);
+    if (!s) {
+        ps__sys_close(h);
+        return PS_ENOMEM;
+    }
+    s->h = h;
+    s->family = family;
+    s->type = type;
+    s->timeout = timeout;
+    *out = s;
+    return 0;
+}
+
+int ps_socket_open(ps_socket **out, int family, int type, int protocol)
+{
+    double timeout = ps_getdefaulttimeout();
+    ps_native h;
+    int rc;
+    if (!out)
+        return PS_EINVAL;
+    *out = NULL;
+    if (!ps__family_known(family))
+        return PS_EAFNOSUPPORT;
+    if (!ps__type_known(type) || protocol < 0)
+        return PS_EINVAL;
+    rc = ps__sys_socket(&h, family, type, protocol, timeout != PS_TIMEOUT_NONE);
+    if (rc < 0)
+        return rc;
+    return ps__socket_wrap(out, h, family, type, timeout);
+}
+
+int ps_close(ps_socket *s)
+{
+    int rc;
+    if (!s)
+        return PS_EINVAL;
+    rc = ps__sys_close(s->h);
+    free(s);
+    return rc;
+}
+
+ps_native ps_detach(ps_socket *s)
+{
+    ps_native h;
+    if (!s)
+        return PS_INVALID_NATIVE;
+    h = s->h;
+    free(s);
+    return h;
+}
+
+ps_native ps_fileno(const ps_socket *s)
+{
+    return s ? s->h : PS_INVALID_NATIVE;
+}
+
+int ps_family(const ps_socket *s)
+{
+    return s ? s->family : PS_EINVAL;
+}
+
+int ps_type(const ps_socket *s)
+{
+    return s ? s->type : PS_EINVAL;
+}
+
+/* An address must be non-empty and of the socket's own family: the OS would
+ * read a sockaddr of another family as garbage of the expected size. */
+static int ps__check_addr(const ps_socket *s, const ps_addr *a)
+{
+    int family;
+    if (!s || !a || a->len == 0 || a->len > sizeof a->storage)
+        return PS_EINVAL;
+    family = ps__sys_addr_family(a);
+    if (family < 0)
+        return family;
+    return family == s->family ? 0 : PS_EAFNOSUPPORT;
+}
+
+int ps_bind(ps_socket *s, const ps_addr *a)
+{
+    int rc = ps__check_addr(s, a);
+    return rc < 0 ? rc : ps__sys_bind(s->h, a);
+}
+
+int ps_listen(ps_socket *s, int backlog)
+{
+    int somaxconn;
+    if (!s)
+        return PS_EINVAL;
+    if (s->type != PS_SOCK_STREAM)
+        return PS_ENOTSUP;
+    if (backlog == PS_BACKLOG_DEFAULT) {
+        somaxconn = ps__sys_somaxconn();
+        backlog = somaxconn < 128 ? somaxconn : 128;
+    } else if (backlog < 0) {
+        backlog = 0;
+    }
+    return ps__sys_listen(s->h, backlog);
+}
+
+int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    double timeout = ps_getdefaulttimeout();
+    ps_native h;
+    int rc;
+    if (!s || !conn)
+        return PS_EINVAL;
+    *conn = NULL;
+    for (;;) {
+        rc = ps__sys_accept(s->h, &h, peer, timeout != PS_TIMEOUT_NONE);
+        if (rc != PS_EAGAIN)
+            break;
+        if ((rc = ps__await(s, PS__WAIT_READ, &d)) < 0)
+            return rc;
+    }
+    if (rc < 0)
+        return rc;
+    return ps__socket_wrap(conn, h, s->family, s->type, timeout);
+}
+
+/* A connect under way is done when the socket turns writable (or, on
+ * Windows, reports an exception); its outcome is the pending error. */
+static int ps__connect_finish(ps_socket *s, int *native)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    int rc;
+    do {
+        rc = ps__await(s, PS__WAIT_WRITE, &d);
+        if (rc < 0) {
+            *native = ps__sys_native_from_error(rc);
+            return rc;
+        }
+        /* ps__await also returns after a signal: look before concluding. */
+    } while (ps__sys_wait(s->h, PS__WAIT_WRITE, 0.0) == 0);
+    return ps__sys_socket_error(s->h, native);
+}
+
+static int ps__connect(ps_socket *s, const ps_addr *a, int *native)
+{
+    int rc = ps__check_addr(s, a);
+    if (rc < 0) {
+        *native = ps__sys_native_from_error(rc);
+        return rc;
+    }
+    rc = ps__sys_connect(s->h, a, native);
+    if (rc == PS_EINPROGRESS && s->timeout > 0.0)
+        rc = ps__connect_finish(s, native);
+    return rc;
+}
+
+int ps_connect(ps_socket *s, const ps_addr *a)
+{
+    int native;
+    return ps__connect(s, a, &native);
+}
+
+int ps_connect_ex(ps_socket *s, const ps_addr *a)
+{
+    int native = 0;
+    int rc = ps__connect(s, a, &native);
+    if (rc >= 0)
+        return 0;
+    /* Errors found before any system call have no OS number of their own. */
+    return native != 0 ? native : rc;
+}
+
+int ps_getsockname(ps_socket *s, ps_addr *out)
+{
+    if (!s || !out)
+        return PS_EINVAL;
+    return ps__sys_getsockname(s->h, out);
+}
+
+int ps_getpeername(ps_socket *s, ps_addr *out)
+{
+    if (!s || !out)
+        return PS_EINVAL;
+    return ps__sys_getpeername(s->h, out);
+}
+
+int ps_shutdown(ps_socket *s, int how)
+{
+    if (!s || (how != PS_SHUT_RD && how != PS_SHUT_WR && how != PS_SHUT_RDWR))
+        return PS_EINVAL;
+    return ps__sys_shutdown(s->h, how);
+}

@@ -1,0 +1,135 @@
+/*
+ * The backend interface: the only functions a platform backend implements
+ * (src/posix/ and src/win32/, file for file). The platform-free core calls
+ * nothing else of the OS.
+ *
+ * Contract for every function here unless it says otherwise:
+ *  - Arguments are already checked by the core (no NULL where a pointer is
+ *    required, constants are portsock's known PS_... values).
+ *  - Results are portable: >= 0 success, < 0 a PS_E... code translated from
+ *    errno / WSAGetLastError() at the point of failure.
+ *  - EINTR is retried inside, except in ps__sys_wait, which returns 0 so that
+ *    the caller recomputes its deadline.
+ *  - At most one blocking wait per call, and only when the native socket is
+ *    in blocking mode (or in ps__sys_wait).
+ *  - A function that can be the first OS call of a program (socket creation,
+ *    adoption, name resolution) starts the socket layer itself, lazily and
+ *    thread-safely (WSAStartup on Windows).
+ */
+#ifndef PS_SYS_H
+#define PS_SYS_H
+
+#include "portsock.h"
+
+/* ---- the socket layer ---- */
+
+/* Starts the socket layer once more (counted) / undoes one such start. */
+int ps__sys_init(void);
+void ps__sys_cleanup(void);
+
+/* ---- errors ---- */
+
+/* errno or WSA code -> PS_E... (0 -> 0, unmapped -> PS_EUNKNOWN). */
+int ps__sys_error_from_native(int native);
+/* The platform's own number for a PS_E... code, for APIs that must hand out
+ * native numbers (connect_ex). 0 when the platform has none. */
+int ps__sys_native_from_error(int err);
+
+/* ---- sockets ---- */
+
+/* Creates a non-inheritable socket that never raises SIGPIPE, in
+ * non-blocking mode when nonblocking != 0. family and type are PS_AF_* and
+ * PS_SOCK_*; protocol is passed to the OS as is. */
+int ps__sys_socket(ps_native *out, int family, int type, int protocol, int nonblocking);
+/* Closes h (close / closesocket). */
+int ps__sys_close(ps_native h);
+/* Reads the PS_AF_* family and PS_SOCK_* type of a native socket;
+ * PS_ENOTSOCK when h is something else, PS_EBADF when it is invalid. Makes
+ * an adopted socket safe for portsock (no SIGPIPE). */
+int ps__sys_socket_info(ps_native h, int *family, int *type);
+/* Puts h in non-blocking (on != 0) or blocking mode. */
+int ps__sys_set_nonblocking(ps_native h, int on);
+/* The platform's SOMAXCONN. */
+int ps__sys_somaxconn(void);
+
+int ps__sys_bind(ps_native h, const ps_addr *a);
+int ps__sys_listen(ps_native h, int backlog);
+/* Accepts one connection; *conn is non-inheritable, in non-blocking mode
+ * exactly when nonblocking != 0 (whatever the platform inherits from the
+ * listener). peer may be NULL. PS_EAGAIN when none is pending on a
+ * non-blocking h. */
+int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking);
+/* Starts or completes a connect. On a non-blocking h a connect under way is
+ * PS_EINPROGRESS (Windows' WSAEWOULDBLOCK too). *native receives the OS's own
+ * error number (0 on success), for connect_ex. An interrupted blocking
+ * connect is waited for, not restarted. */
+int ps__sys_connect(ps_native h, const ps_addr *a, int *native);
+/* The pending error of h (SO_ERROR), cleared; *native as above. */
+int ps__sys_socket_error(ps_native h, int *native);
+int ps__sys_getsockname(ps_native h, ps_addr *out);
+int ps__sys_getpeername(ps_native h, ps_addr *out);
+/* how is PS_SHUT_RD / PS_SHUT_WR / PS_SHUT_RDWR. */
+int ps__sys_shutdown(ps_native h, int how);
+
+/* ---- data ---- */
+
+/* Receives up to len bytes (len may exceed INT_MAX: the backend clamps it
+ * to what one system call takes). from, if not NULL, receives the source.
+ * flags are PS_MSG_* bits. A datagram longer than len gives len. */
+ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from);
+/* Sends up to len bytes (clamped as above) to `to`, or to the connected peer
+ * when to is NULL. Never raises SIGPIPE. */
+ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, const ps_addr *to);
+
+/* ---- readiness and time ---- */
+
+#define PS__WAIT_READ 1
+#define PS__WAIT_WRITE 2
+
+/* Waits at most timeout seconds (< 0: without limit) until h is ready for
+ * one of the events; an error or hang-up counts as ready (the retried
+ * operation reports it). Returns 1 when ready, 0 when the time ran out or a
+ * signal interrupted the wait, or an error. */
+int ps__sys_wait(ps_native h, int events, double timeout);
+/* A monotonic clock in seconds. */
+double ps__sys_monotonic(void);
+
+/* ---- addresses ---- */
+
+/* An IP address taken apart; bytes hold 4 (IPv4) or 16 (IPv6) bytes in
+ * network order. */
+typedef struct ps__ip {
+    int family; /* PS_AF_INET or PS_AF_INET6 */
+    unsigned char bytes[16];
+    uint16_t port;
+    uint32_t scope_id;
+    uint32_t flowinfo;
+} ps__ip;
+
+/* PS_AF_* of a (PS_EINVAL when empty or of an unknown family). */
+int ps__sys_addr_family(const ps_addr *a);
+int ps__sys_addr_from_ip(ps_addr *out, const ps__ip *ip);
+/* PS_EAFNOSUPPORT for an AF_UNIX address, PS_EINVAL for empty/unknown. */
+int ps__sys_addr_to_ip(const ps_addr *a, ps__ip *ip);
+/* Builds an AF_UNIX address from a path of len bytes (no NUL inside);
+ * PS_EINVAL when it does not fit sun_path with its NUL, PS_EAFNOSUPPORT where
+ * the platform has no AF_UNIX. */
+int ps__sys_addr_from_unix(ps_addr *out, const char *path, size_t len);
+/* Points *path at an AF_UNIX address's path inside a, *len its length
+ * (without NUL); an unnamed socket has length 0. */
+int ps__sys_addr_unix_path(const ps_addr *a, const char **path, size_t *len);
+/* Interface name <-> index, for IPv6 scope ids. PS_EINVAL when unknown. */
+int ps__sys_if_nametoindex(const char *name, uint32_t *index);
+int ps__sys_if_indextoname(uint32_t index, char *buf, size_t size);
+
+/* ---- names ---- */
+
+/* As ps_getaddrinfo, with arguments checked; builds a list freed by
+ * ps_freeaddrinfo (free() of each node and canonname). */
+int ps__sys_getaddrinfo(const char *host, const char *service, int family, int type, int flags,
+                        ps_addrinfo **res);
+int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv, size_t servlen,
+                        int flags);
+int ps__sys_gethostname(char *buf, size_t size);
+
+#endif /* PS_SYS_H */
