@@ -236,6 +236,63 @@ PS_API ps_native ps_fileno(const ps_socket *s);
 PS_API int ps_family(const ps_socket *s);
 PS_API int ps_type(const ps_socket *s);
 
+/* Adopts a native socket (as Python's socket(fileno=h)): detects its family
+ * and type, and puts it in the mode of the default timeout. On success the
+ * object owns h. Errors: PS_ENOTSOCK (h is something else), PS_EBADF
+ * (invalid h), PS_ENOTSUP (a socket type portsock has no name for),
+ * PS_EAFNOSUPPORT (a family portsock has no name for). */
+PS_API int ps_socket_from_native(ps_socket **out, ps_native h);
+
+/* A second, non-inheritable socket object on the same connection, with the
+ * same family, type and timeout. Closing one leaves the other working.
+ * POSIX: F_DUPFD_CLOEXEC; the two share one open file description, so they
+ * also share the native blocking mode (keep their timeouts of one kind).
+ * Windows: WSADuplicateSocketW + WSASocketW. */
+PS_API int ps_dup(ps_socket *s, ps_socket **out);
+
+/* Whether a child process inherits the native socket (FD_CLOEXEC clear /
+ * HANDLE_FLAG_INHERIT set): 1 or 0, or an error. Sockets are created,
+ * accepted, duplicated and paired non-inheritable. */
+PS_API int ps_get_inheritable(ps_socket *s);
+PS_API int ps_set_inheritable(ps_socket *s, int inheritable);
+
+/* Two connected sockets. family PS_AF_UNIX uses the system's socketpair
+ * (POSIX; PS_EAFNOSUPPORT on Windows without AF_UNIX or for datagrams);
+ * PS_AF_INET / PS_AF_INET6 connect two loopback sockets (Python offers that
+ * only on Windows; portsock everywhere), checking that the accepted
+ * connection is its own; PS_AF_UNSPEC picks AF_UNIX where it works, else
+ * IPv4 loopback, else IPv6. Both sockets take the default timeout. */
+PS_API int ps_socketpair(ps_socket *pair[2], int family, int type);
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define PS_OPT_REUSEADDR 1 /* bool; on Windows SO_REUSEADDR lets others steal the port */
+#define PS_OPT_REUSEPORT 2 /* bool; PS_ENOTSUP where the OS has no SO_REUSEPORT */
+#define PS_OPT_KEEPALIVE 3 /* bool */
+#define PS_OPT_NODELAY 4   /* bool, TCP only */
+#define PS_OPT_RCVBUF 5    /* bytes, > 0 (Linux reports twice the value set) */
+#define PS_OPT_SNDBUF 6    /* bytes, > 0 (as above) */
+#define PS_OPT_BROADCAST 7 /* bool, datagram */
+#define PS_OPT_LINGER 8    /* seconds >= 0, or -1 for off; 0 makes ps_close reset */
+#define PS_OPT_V6ONLY 9    /* bool, IPv6 sockets only */
+#define PS_OPT_PKTINFO 10  /* bool, datagram: receive each datagram's destination */
+#define PS_OPT_ERROR 11    /* get only: the pending error as a PS_E... code (0 if none), cleared */
+#define PS_OPT_TYPE 12     /* get only: PS_SOCK_STREAM or PS_SOCK_DGRAM */
+
+/* Sets or reads one portable option. Errors: PS_EINVAL (NULL, unknown opt,
+ * a value out of range, setting a get-only option), PS_ENOTSUP (the
+ * platform, or this kind of socket, cannot honour the option: never a
+ * silent no-op). Booleans read back as 0 or 1. */
+PS_API int ps_setopt(ps_socket *s, int opt, int value);
+PS_API int ps_getopt(ps_socket *s, int opt, int *value);
+
+/* setsockopt / getsockopt with the platform's own level and name numbers.
+ * *len is the buffer's size going in and the length used coming out. */
+PS_API int ps_setsockopt_native(ps_socket *s, int level, int name, const void *v, size_t len);
+PS_API int ps_getsockopt_native(ps_socket *s, int level, int name, void *v, size_t *len);
+
 /* ------------------------------------------------------------------------ */
 /* Connections                                                              */
 /* ------------------------------------------------------------------------ */
@@ -277,6 +334,31 @@ PS_API int ps_getpeername(ps_socket *s, ps_addr *out);
 /* Shuts down reading (PS_SHUT_RD), writing (PS_SHUT_WR) or both. After
  * PS_SHUT_WR the peer's ps_recv returns 0. PS_ENOTCONN when unconnected. */
 PS_API int ps_shutdown(ps_socket *s, int how);
+
+/* Flags of ps_create_server (bits). */
+#define PS_SERVER_DUALSTACK 0x01  /* an IPv6 server that also accepts IPv4 clients */
+#define PS_SERVER_REUSE_PORT 0x02 /* SO_REUSEPORT; PS_ENOTSUP where the OS has none */
+
+/* Python's socket.create_connection(): resolves host and port, tries each
+ * address in order with `timeout` per attempt (PS_TIMEOUT_DEFAULT for the
+ * default timeout), binding to `source` first when it is not NULL, and
+ * returns the first socket that connects; the new socket keeps `timeout`.
+ * When every attempt fails it returns the most telling error: a connect
+ * failure (the first) before a bind failure before a socket failure. */
+PS_API int ps_create_connection(ps_socket **out, const char *host, const char *port,
+                                double timeout, const ps_addr *source);
+
+/* The same over addresses the caller resolved: tries addrs[0..n-1] in order. */
+PS_API int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, size_t n,
+                                      double timeout, const ps_addr *source);
+
+/* Python's socket.create_server(): a listening TCP socket on a. On POSIX it
+ * sets SO_REUSEADDR (a restarted server can bind at once); on Windows
+ * SO_EXCLUSIVEADDRUSE, so no other socket can take the port (SO_REUSEADDR
+ * there would let another process steal it). An IPv6 server is IPv6-only
+ * unless PS_SERVER_DUALSTACK (PS_EINVAL on an IPv4 address). backlog as for
+ * ps_listen. */
+PS_API int ps_create_server(ps_socket **out, const ps_addr *a, int backlog, int flags);
 
 /* ------------------------------------------------------------------------ */
 /* Data                                                                     */

@@ -52,6 +52,28 @@ int ps__sys_set_nonblocking(ps_native h, int on);
 /* The platform's SOMAXCONN. */
 int ps__sys_somaxconn(void);
 
+/* A non-inheritable duplicate of h (POSIX: F_DUPFD_CLOEXEC; Windows:
+ * WSADuplicateSocketW + WSASocketW). */
+int ps__sys_dup(ps_native h, ps_native *out);
+/* 1 when a child process would inherit h, else 0; or an error. */
+int ps__sys_get_inheritable(ps_native h);
+int ps__sys_set_inheritable(ps_native h, int on);
+/* A connected pair of non-inheritable AF_UNIX sockets of PS_SOCK_* type, in
+ * non-blocking mode when nonblocking != 0. PS_EAFNOSUPPORT where the
+ * platform has no AF_UNIX pairs of that type (the core then emulates). */
+int ps__sys_socketpair(ps_native pair[2], int type, int nonblocking);
+
+/* Sets / reads a portable PS_OPT_* option; family and type are the socket's
+ * own (PS_AF_*, PS_SOCK_*). PS_ENOTSUP where the platform cannot honour it. */
+int ps__sys_setopt(ps_native h, int family, int type, int opt, int value);
+int ps__sys_getopt(ps_native h, int family, int type, int opt, int *value);
+int ps__sys_setsockopt_native(ps_native h, int level, int name, const void *v, size_t len);
+int ps__sys_getsockopt_native(ps_native h, int level, int name, void *v, size_t *len);
+/* What a listening socket needs before bind so that a restarted server can
+ * bind at once but no other process can take its port: SO_REUSEADDR on
+ * POSIX, SO_EXCLUSIVEADDRUSE on Windows. */
+int ps__sys_server_prepare(ps_native h);
+
 int ps__sys_bind(ps_native h, const ps_addr *a);
 int ps__sys_listen(ps_native h, int backlog);
 /* Accepts one connection; *conn is non-inheritable, in non-blocking mode
