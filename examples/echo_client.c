@@ -1,7 +1,8 @@
 /*
  * echo_client [ADDRESS] [LINE...]
  *
- * The seed's simple client: connects to ADDRESS (by default 127.0.0.1:10000),
+ * The seed's simple client: connects to ADDRESS (by default 127.0.0.1:10000;
+ * a name such as localhost:10000 is resolved),
  * sends each LINE with a newline (or, with no LINE, each line of standard
  * input), and prints what comes back as it arrives.
  */
@@ -76,11 +77,27 @@ static int send_stdin(ps_socket *s)
     return 0;
 }
 
+/* ADDRESS is numeric ("127.0.0.1:10000", "[::1]:10000") or HOST:PORT with a
+ * name ("localhost:10000"), which is resolved and tried address by address. */
+static int connect_to(ps_socket **s, const char *text)
+{
+    char host[256];
+    const char *colon;
+    ps_addr addr;
+    if (ps_addr_parse(&addr, text) == 0)
+        return ps_create_connection_addrs(s, &addr, 1, REPLY_TIMEOUT_SECONDS, NULL);
+    colon = strrchr(text, ':');
+    if (!colon || (size_t)(colon - text) >= sizeof host)
+        return PS_EINVAL;
+    memcpy(host, text, (size_t)(colon - text));
+    host[colon - text] = '\0';
+    return ps_create_connection(s, host, colon + 1, REPLY_TIMEOUT_SECONDS, NULL);
+}
+
 int main(int argc, char **argv)
 {
     const char *text = argc > 1 ? argv[1] : "127.0.0.1:10000";
     ps_socket *s;
-    ps_addr addr;
     char rest[256];
     int rc, status;
 
@@ -89,14 +106,8 @@ int main(int argc, char **argv)
     _setmode(_fileno(stdin), _O_BINARY);
     _setmode(_fileno(stdout), _O_BINARY);
 #endif
-    if ((rc = ps_addr_parse(&addr, text)) < 0)
+    if ((rc = connect_to(&s, text)) < 0)
         return fail(text, rc);
-    if ((rc = ps_socket_open(&s, ps_addr_family(&addr), PS_SOCK_STREAM, 0)) < 0)
-        return fail("socket", rc);
-    if ((rc = ps_settimeout(s, REPLY_TIMEOUT_SECONDS)) < 0 || (rc = ps_connect(s, &addr)) < 0) {
-        ps_close(s);
-        return fail(text, rc);
-    }
     status = argc > 2 ? send_arguments(s, argc - 2, argv + 2) : send_stdin(s);
     /* Half-close, so the server sees the end, then wait for its close. */
     if (status == 0 && (rc = ps_shutdown(s, PS_SHUT_WR)) < 0)

@@ -132,10 +132,9 @@ int main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 
-    if ((rc = ps_socket_open(&listener, ps_addr_family(&addr), PS_SOCK_STREAM, 0)) < 0)
-        return fail("socket", rc);
-    if ((rc = ps_bind(listener, &addr)) < 0 || (rc = ps_listen(listener, PS_BACKLOG_DEFAULT)) < 0 ||
-        (rc = ps_getsockname(listener, &addr)) < 0 || (rc = ps_settimeout(listener, POLL_SECONDS)) < 0) {
+    if ((rc = ps_create_server(&listener, &addr, PS_BACKLOG_DEFAULT, 0)) < 0)
+        return fail(text, rc);
+    if ((rc = ps_getsockname(listener, &addr)) < 0 || (rc = ps_settimeout(listener, POLL_SECONDS)) < 0) {
         ps_close(listener);
         return fail(text, rc);
     }

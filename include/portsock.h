@@ -58,6 +58,7 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 typedef struct ps_socket ps_socket; /* opaque socket object */
+typedef struct ps_file ps_file;     /* opaque buffered stream from ps_makefile() */
 
 #ifdef _WIN32
 typedef uintptr_t ps_native; /* a SOCKET */
@@ -219,12 +220,14 @@ PS_API void ps_cleanup(void);
 PS_API int ps_socket_open(ps_socket **out, int family, int type, int protocol);
 
 /* Closes the native socket and frees s. s must not be used afterwards, even
- * when this returns an error (the object is freed in every case). PS_EINVAL
- * for NULL. */
+ * when this returns an error (the object is freed in every case). With
+ * streams from ps_makefile still open, the native socket stays open for
+ * them until the last one closes. PS_EINVAL for NULL. */
 PS_API int ps_close(ps_socket *s);
 
 /* Frees s without closing its native handle, which it returns (as Python's
- * detach()). s must not be used afterwards. PS_INVALID_NATIVE for NULL. */
+ * detach()). s must not be used afterwards; streams still open on it keep
+ * using the handle and never close it. PS_INVALID_NATIVE for NULL. */
 PS_API ps_native ps_detach(ps_socket *s);
 
 /* The native handle: a file descriptor on POSIX, a SOCKET on Windows. On
@@ -388,6 +391,74 @@ PS_API int ps_sendall(ps_socket *s, const void *buf, size_t len, int flags, size
 /* Sends one datagram to `to` (or, with a NULL `to`, to the connected peer). */
 PS_API ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags,
                            const ps_addr *to);
+
+/* ------------------------------------------------------------------------ */
+/* Streams (Python's makefile)                                              */
+/* ------------------------------------------------------------------------ */
+
+/* A buffered stream on s, as Python's makefile(). mode is "r", "w" or "rw",
+ * with an optional 'b' (there is no text translation either way; anything
+ * else is PS_EINVAL). bufsize is the buffer size in bytes: 0 picks a
+ * default (64 KiB), 1 means a small buffer and line-buffered writes (each
+ * write that contains '\n' flushes), as for text protocols.
+ *
+ * Lifetime, as in Python: closing a stream never closes the socket; after
+ * ps_close(s) the streams keep working, and the native socket closes when
+ * the last of them closes. A socket and its streams are used from one
+ * thread at a time (as a stdio FILE).
+ *
+ * Timeouts follow the socket's (set before or after makefile). Unlike
+ * CPython, a stream operation that times out (PS_ETIMEDOUT, or PS_EAGAIN on
+ * a non-blocking socket) loses nothing: bytes received stay buffered, bytes
+ * taken are sent by a later write or flush, and the next call carries on
+ * where the failed one stopped. Reading from a write-only stream or writing
+ * to a read-only one is PS_EBADF. */
+PS_API int ps_makefile(ps_socket *s, const char *mode, size_t bufsize, ps_file **out);
+
+/* Reads exactly n bytes unless EOF comes first; returns the count (0 at EOF).
+ * On a timeout or error nothing is consumed: every byte received so far
+ * stays buffered for the next call, which returns them. Before it waits for
+ * data, the stream flushes what was written to it. */
+PS_API ptrdiff_t ps_file_read(ps_file *f, void *buf, size_t n);
+
+/* Like fgets: reads up to size-1 bytes, stopping after a '\n' (kept),
+ * NUL-terminates, and returns the length; 0 at EOF. A line longer than the
+ * buffer comes back in pieces of size-1 bytes, nothing dropped. size must be
+ * at least 2. On a timeout nothing is consumed. */
+PS_API ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size);
+
+/* Buffers and sends n bytes. Returns the bytes taken: all of them, unless a
+ * timeout or an error cut it short; then the count taken (taken bytes are
+ * sent once, in order, by later writes or flushes), or the error when none
+ * was taken. */
+PS_API ptrdiff_t ps_file_write(ps_file *f, const void *buf, size_t n);
+
+/* Formats like printf and takes the whole text into the stream; returns
+ * its length. When the stream then had to send and that timed out or failed,
+ * returns that error with the text still taken: it goes out with the next
+ * flush, so do not print it again. */
+PS_API int ps_file_printf(ps_file *f, const char *fmt, ...) PS_PRINTF_LIKE(2, 3);
+
+/* Sends everything buffered for writing. On a timeout the rest stays
+ * buffered for the next flush. */
+PS_API int ps_file_flush(ps_file *f);
+
+/* Flushes and frees f, whatever the flush returned (its error is returned).
+ * The socket stays open, unless ps_close was called and this was its last
+ * stream. */
+PS_API int ps_file_close(ps_file *f);
+
+/* POSIX: the socket's file descriptor, usable with read() and fdopen().
+ * Windows: PS_ENOTSUP - a SOCKET is no C runtime descriptor, and a makefile
+ * stream has none (docs/windows-caveats.md). Bytes already buffered in f are
+ * not visible through the descriptor. */
+PS_API int ps_file_fd(ps_file *f);
+
+/* POSIX: a stdio FILE on a duplicate of the socket's descriptor (fgets and
+ * fprintf work on it; fclose closes only the duplicate). Use it with a
+ * blocking socket: stdio does not know PS_EAGAIN. Windows: PS_ENOTSUP - no C
+ * runtime stream can be made honestly from a SOCKET. */
+PS_API int ps_fdopen(ps_socket *s, const char *mode, FILE **out);
 
 /* ------------------------------------------------------------------------ */
 /* Timeouts and modes                                                       */

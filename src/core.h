@@ -15,11 +15,20 @@ struct ps_socket {
     /* PS_TIMEOUT_NONE, 0.0 or > 0 seconds. The native socket is in
      * non-blocking mode exactly when this is not PS_TIMEOUT_NONE. */
     double timeout;
+    /* The user's reference plus one per open ps_file: the object and the
+     * native socket live until the last one is dropped. */
+    int refs;
+    /* Set by ps_detach while streams are open: they must not close h. */
+    int detached;
 };
 
 /* Wraps a native socket in a new object with the given timeout (the native
- * mode must already match it). Closes h when out of memory. */
+ * mode must already match it). PS_ENOMEM leaves h to the caller. */
 int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double timeout);
+
+/* Drops one reference; the last one closes the native socket (unless
+ * detached) and frees s. Returns the close's result. */
+int ps__socket_release(ps_socket *s);
 
 /* 1 when seconds is a valid timeout (PS_TIMEOUT_NONE, 0.0 or finite > 0). */
 int ps__timeout_valid(double seconds);

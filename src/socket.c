@@ -17,14 +17,14 @@ static int ps__type_known(int type)
 int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double timeout)
 {
     ps_socket *s = (ps_socket *)malloc(sizeof *s);
-    if (!s) {
-        ps__sys_close(h);
+    if (!s)
         return PS_ENOMEM;
-    }
     s->h = h;
     s->family = family;
     s->type = type;
     s->timeout = timeout;
+    s->refs = 1;
+    s->detached = 0;
     *out = s;
     return 0;
 }
@@ -44,17 +44,26 @@ int ps_socket_open(ps_socket **out, int family, int type, int protocol)
     rc = ps__sys_socket(&h, family, type, protocol, timeout != PS_TIMEOUT_NONE);
     if (rc < 0)
         return rc;
-    return ps__socket_wrap(out, h, family, type, timeout);
+    rc = ps__socket_wrap(out, h, family, type, timeout);
+    if (rc < 0)
+        ps__sys_close(h);
+    return rc;
+}
+
+int ps__socket_release(ps_socket *s)
+{
+    int rc = 0;
+    if (--s->refs > 0)
+        return 0;
+    if (!s->detached)
+        rc = ps__sys_close(s->h);
+    free(s);
+    return rc;
 }
 
 int ps_close(ps_socket *s)
 {
-    int rc;
-    if (!s)
-        return PS_EINVAL;
-    rc = ps__sys_close(s->h);
-    free(s);
-    return rc;
+    return s ? ps__socket_release(s) : PS_EINVAL;
 }
 
 ps_native ps_detach(ps_socket *s)
@@ -63,7 +72,8 @@ ps_native ps_detach(ps_socket *s)
     if (!s)
         return PS_INVALID_NATIVE;
     h = s->h;
-    free(s);
+    s->detached = 1;
+    ps__socket_release(s);
     return h;
 }
 
@@ -135,7 +145,10 @@ int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
     }
     if (rc < 0)
         return rc;
-    return ps__socket_wrap(conn, h, s->family, s->type, timeout);
+    rc = ps__socket_wrap(conn, h, s->family, s->type, timeout);
+    if (rc < 0)
+        ps__sys_close(h);
+    return rc;
 }
 
 /* A connect under way is done when the socket turns writable (or, on

@@ -86,7 +86,9 @@ int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking)
  * error number (0 on success), for connect_ex. An interrupted blocking
  * connect is waited for, not restarted. */
 int ps__sys_connect(ps_native h, const ps_addr *a, int *native);
-/* The pending error of h (SO_ERROR), cleared; *native as above. */
+/* The pending error of h (SO_ERROR), cleared: its PS_E... code (0 if none),
+ * and in *native the OS's own number. When SO_ERROR cannot be read at all
+ * *native is 0 and the return value says why. */
 int ps__sys_socket_error(ps_native h, int *native);
 int ps__sys_getsockname(ps_native h, ps_addr *out);
 int ps__sys_getpeername(ps_native h, ps_addr *out);
@@ -102,6 +104,14 @@ ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *f
 /* Sends up to len bytes (clamped as above) to `to`, or to the connected peer
  * when to is NULL. Never raises SIGPIPE. */
 ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, const ps_addr *to);
+
+/* ---- C runtime streams ---- */
+
+/* h as a C runtime file descriptor (POSIX: h itself); PS_ENOTSUP where a
+ * socket is none (Windows). */
+int ps__sys_descriptor(ps_native h);
+/* A stdio FILE on a non-inheritable duplicate of h; PS_ENOTSUP on Windows. */
+int ps__sys_fdopen(ps_native h, const char *mode, FILE **out);
 
 /* ---- readiness and time ---- */
 

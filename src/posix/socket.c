@@ -172,7 +172,7 @@ int ps__sys_socket_error(ps_native h, int *native)
     int err = 0;
     socklen_t len = sizeof err;
     if (getsockopt(h, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        *native = errno;
+        *native = 0;
         return ps__posix_error();
     }
     *native = err;

@@ -1,0 +1,111 @@
+/* Python's create_connection() and create_server(): the usual sequences of
+ * calls, with the platform's safe choices made once. */
+#include "core.h"
+
+/* Lower ranks are more telling: a refused or timed-out connect says more
+ * about the target than a failed bind, which says more than a family the
+ * machine lacks. */
+enum { PS__RANK_CONNECT, PS__RANK_BIND, PS__RANK_SOCKET, PS__RANK_NONE };
+
+static int ps__try_address(ps_socket **out, const ps_addr *a, double timeout,
+                           const ps_addr *source, int *rank)
+{
+    ps_socket *s;
+    int rc = ps_socket_open(&s, ps_addr_family(a), PS_SOCK_STREAM, 0);
+    *rank = PS__RANK_SOCKET;
+    if (rc < 0)
+        return rc;
+    rc = ps_settimeout(s, timeout);
+    if (rc == 0 && source) {
+        *rank = PS__RANK_BIND;
+        rc = ps_bind(s, source);
+    }
+    if (rc == 0) {
+        *rank = PS__RANK_CONNECT;
+        rc = ps_connect(s, a);
+    }
+    if (rc < 0) {
+        ps_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, size_t n, double timeout,
+                               const ps_addr *source)
+{
+    int best = PS_EINVAL, best_rank = PS__RANK_NONE, rank, rc;
+    size_t i;
+    if (!out)
+        return PS_EINVAL;
+    *out = NULL;
+    if (timeout == PS_TIMEOUT_DEFAULT)
+        timeout = ps_getdefaulttimeout();
+    if (!addrs || n == 0 || !ps__timeout_valid(timeout))
+        return PS_EINVAL;
+    for (i = 0; i < n; i++) {
+        rc = ps__try_address(out, &addrs[i], timeout, source, &rank);
+        if (rc == 0)
+            return 0;
+        if (rank < best_rank) {
+            best = rc;
+            best_rank = rank;
+        }
+    }
+    return best;
+}
+
+/* Tries at most this many resolved addresses, like a browser would. */
+#define PS__CONNECT_MAX_ADDRS 16
+
+int ps_create_connection(ps_socket **out, const char *host, const char *port, double timeout,
+                         const ps_addr *source)
+{
+    ps_addr addrs[PS__CONNECT_MAX_ADDRS];
+    ps_addrinfo *res, *ai;
+    size_t n = 0;
+    int rc;
+    if (!out)
+        return PS_EINVAL;
+    *out = NULL;
+    if (!host || !port)
+        return PS_EINVAL;
+    rc = ps_getaddrinfo(host, port, PS_AF_UNSPEC, PS_SOCK_STREAM, 0, &res);
+    if (rc < 0)
+        return rc;
+    for (ai = res; ai && n < PS__CONNECT_MAX_ADDRS; ai = ai->next)
+        addrs[n++] = ai->addr;
+    ps_freeaddrinfo(res);
+    return ps_create_connection_addrs(out, addrs, n, timeout, source);
+}
+
+int ps_create_server(ps_socket **out, const ps_addr *a, int backlog, int flags)
+{
+    ps_socket *s;
+    int family, rc;
+    if (!out)
+        return PS_EINVAL;
+    *out = NULL;
+    family = ps_addr_family(a);
+    if (family < 0 || (flags & ~(PS_SERVER_DUALSTACK | PS_SERVER_REUSE_PORT)))
+        return PS_EINVAL;
+    if ((flags & PS_SERVER_DUALSTACK) && family != PS_AF_INET6)
+        return PS_EINVAL;
+    if ((rc = ps_socket_open(&s, family, PS_SOCK_STREAM, 0)) < 0)
+        return rc;
+    if (family != PS_AF_UNIX)
+        rc = ps__sys_server_prepare(s->h);
+    if (rc == 0 && (flags & PS_SERVER_REUSE_PORT))
+        rc = ps_setopt(s, PS_OPT_REUSEPORT, 1);
+    if (rc == 0 && family == PS_AF_INET6)
+        rc = ps_setopt(s, PS_OPT_V6ONLY, !(flags & PS_SERVER_DUALSTACK));
+    if (rc == 0 && (rc = ps_bind(s, a)) == 0)
+        rc = ps_listen(s, backlog);
+    if (rc < 0) {
+        ps_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}

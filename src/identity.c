@@ -1,0 +1,54 @@
+/* A socket's identity beyond its creation: adopting a native handle,
+ * duplicating it, and whether child processes inherit it. */
+#include "core.h"
+
+int ps_socket_from_native(ps_socket **out, ps_native h)
+{
+    double timeout = ps_getdefaulttimeout();
+    int family, type, rc;
+    if (!out)
+        return PS_EINVAL;
+    *out = NULL;
+    if (h == PS_INVALID_NATIVE)
+        return PS_EBADF;
+    rc = ps__sys_socket_info(h, &family, &type);
+    if (rc < 0)
+        return rc;
+    rc = ps__sys_set_nonblocking(h, timeout != PS_TIMEOUT_NONE);
+    if (rc < 0)
+        return rc;
+    /* On failure the caller still owns h. */
+    return ps__socket_wrap(out, h, family, type, timeout);
+}
+
+int ps_dup(ps_socket *s, ps_socket **out)
+{
+    ps_native h;
+    int rc;
+    if (!out)
+        return PS_EINVAL;
+    *out = NULL;
+    if (!s)
+        return PS_EINVAL;
+    rc = ps__sys_dup(s->h, &h);
+    if (rc < 0)
+        return rc;
+    /* A Windows duplicate does not carry the mode over; on POSIX the mode is
+     * shared already and this changes nothing. */
+    rc = ps__sys_set_nonblocking(h, s->timeout != PS_TIMEOUT_NONE);
+    if (rc == 0)
+        rc = ps__socket_wrap(out, h, s->family, s->type, s->timeout);
+    if (rc < 0)
+        ps__sys_close(h);
+    return rc;
+}
+
+int ps_get_inheritable(ps_socket *s)
+{
+    return s ? ps__sys_get_inheritable(s->h) : PS_EINVAL;
+}
+
+int ps_set_inheritable(ps_socket *s, int inheritable)
+{
+    return s ? ps__sys_set_inheritable(s->h, inheritable != 0) : PS_EINVAL;
+}
