@@ -510,7 +510,8 @@ PS_API int ps_getaddrinfo(const char *host, const char *service, int family, int
 PS_API void ps_freeaddrinfo(ps_addrinfo *res);
 
 /* The host and service names of an IP address (PS_NI_... flags). host or
- * serv may be NULL (with length 0), not both. */
+ * serv may be NULL (with length 0), not both. PS_EAFNOSUPPORT for an AF_UNIX
+ * address, PS_ENOBUFS when a name does not fit. */
 PS_API int ps_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv,
                           size_t servlen, int flags);
 

@@ -19,6 +19,10 @@ ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *f
     int rc = ps__check_buffer(s, buf, len, flags);
     if (rc < 0)
         return rc;
+    /* As CPython: nothing asked, nothing waited for (a blocking recv of 0
+     * bytes would sleep until data came). */
+    if (len == 0)
+        return 0;
     for (;;) {
         n = ps__sys_recv(s->h, buf, len, flags, from);
         if (n != PS_EAGAIN)

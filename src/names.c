@@ -35,12 +35,20 @@ void ps_freeaddrinfo(ps_addrinfo *res)
 int ps_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv, size_t servlen,
                    int flags)
 {
+    int family;
     if (!a || a->len == 0 || a->len > sizeof a->storage || (flags & ~PS__NI_KNOWN))
         return PS_EINVAL;
     if ((!host || hostlen == 0) && (!serv || servlen == 0))
         return PS_EINVAL;
     if ((!host && hostlen > 0) || (!serv && servlen > 0))
         return PS_EINVAL;
+    family = ps__sys_addr_family(a);
+    if (family < 0)
+        return family;
+    /* Some C libraries name AF_UNIX addresses too; portsock names IP ones
+     * only, the same everywhere. */
+    if (family != PS_AF_INET && family != PS_AF_INET6)
+        return PS_EAFNOSUPPORT;
     return ps__sys_getnameinfo(a, host, hostlen, serv, servlen, flags);
 }
 
