@@ -59,6 +59,7 @@ extern "C" {
 
 typedef struct ps_socket ps_socket; /* opaque socket object */
 typedef struct ps_file ps_file;     /* opaque buffered stream from ps_makefile() */
+typedef struct ps_selector ps_selector; /* opaque readiness set */
 
 #ifdef _WIN32
 typedef uintptr_t ps_native; /* a SOCKET */
@@ -174,13 +175,14 @@ typedef struct ps_addrinfo {
     X(ENOENT, -40, "no such file or directory")                                \
     X(ENFILE, -41, "too many open files in system")                            \
     X(ENAMETOOLONG, -42, "file name too long")                                 \
-    X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")
+    X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")                \
+    X(EEXIST, -44, "already registered")
 
 enum ps_error_code {
 #define PS__ERROR_ENUM(name, value, text) PS_##name = (value),
     PS_ERROR_LIST(PS__ERROR_ENUM)
 #undef PS__ERROR_ENUM
-    PS__ERROR_LAST_ = -43
+    PS__ERROR_LAST_ = -44
 };
 
 /* "connection refused" for PS_ECONNREFUSED; never NULL ("unknown error" for
@@ -459,6 +461,71 @@ PS_API int ps_file_fd(ps_file *f);
  * blocking socket: stdio does not know PS_EAGAIN. Windows: PS_ENOTSUP - no C
  * runtime stream can be made honestly from a SOCKET. */
 PS_API int ps_fdopen(ps_socket *s, const char *mode, FILE **out);
+
+/* ------------------------------------------------------------------------ */
+/* Readiness                                                                */
+/* ------------------------------------------------------------------------ */
+
+#define PS_POLLIN 0x01   /* readable: data, a connection to accept, or EOF */
+#define PS_POLLOUT 0x02  /* writable (a pending connect has finished) */
+#define PS_POLLERR 0x04  /* out only: an error is pending (PS_OPT_ERROR reads it) */
+#define PS_POLLHUP 0x08  /* out only: the connection is closed */
+#define PS_POLLNVAL 0x10 /* out only: the native handle is not a valid socket */
+
+typedef struct ps_pollfd {
+    ps_socket *sock; /* NULL: the entry is ignored, revents 0 */
+    short events;    /* PS_POLLIN | PS_POLLOUT */
+    short revents;   /* set by ps_poll */
+} ps_pollfd;
+
+/* Waits until one of the sockets is ready or timeout seconds pass
+ * (PS_TIMEOUT_NONE: no limit, 0: just look). Returns how many entries have
+ * revents != 0 (0 when the time ran out). A failed non-blocking connect is
+ * reported (PS_POLLERR / PS_POLLHUP) on every platform, and a socket whose
+ * native handle was closed underneath as PS_POLLNVAL. Signals do not end
+ * the wait early. Errors: PS_EINVAL (NULL fds with n > 0, unknown event
+ * bits, invalid timeout), PS_ENOMEM. */
+PS_API int ps_poll(ps_pollfd *fds, size_t n, double timeout);
+
+typedef struct ps_event {
+    ps_socket *sock;
+    void *data; /* as given to ps_selector_add / ps_selector_modify */
+    int events; /* PS_POLL... bits */
+} ps_event;
+
+/* Selector backends. PS_SELECTOR_DEFAULT is the best one here: epoll on
+ * Linux, kqueue on macOS and the BSDs, PS_SELECTOR_POLL elsewhere (on
+ * Windows it runs on WSAPoll, without select's 64-socket limit). */
+#define PS_SELECTOR_DEFAULT 0
+#define PS_SELECTOR_POLL 1
+#define PS_SELECTOR_EPOLL 2
+#define PS_SELECTOR_KQUEUE 3
+
+/* Opens a readiness set, as Python's selectors.DefaultSelector(). */
+PS_API int ps_selector_open(ps_selector **out);
+/* Opens one with a given backend; PS_ENOTSUP where this platform lacks it. */
+PS_API int ps_selector_open_backend(ps_selector **out, int backend);
+/* The backend a selector runs on (PS_SELECTOR_POLL / _EPOLL / _KQUEUE). */
+PS_API int ps_selector_backend(const ps_selector *sel);
+
+/* Registers s for events (PS_POLLIN and/or PS_POLLOUT) with a user
+ * pointer. A socket belongs to at most one selector: registering it again
+ * is PS_EEXIST. ps_close and ps_detach remove a socket from its selector
+ * first, so a selector never holds a dangling socket. */
+PS_API int ps_selector_add(ps_selector *sel, ps_socket *s, int events, void *data);
+/* Changes the events and the user pointer; PS_ENOENT when s is not
+ * registered with sel. */
+PS_API int ps_selector_modify(ps_selector *sel, ps_socket *s, int events, void *data);
+/* Unregisters s; PS_ENOENT when it is not registered with sel. */
+PS_API int ps_selector_remove(ps_selector *sel, ps_socket *s);
+/* Waits up to timeout seconds (PS_TIMEOUT_NONE: no limit, 0: just look) and
+ * fills at most max entries of out, one per ready socket; returns how many.
+ * An empty selector sleeps for the timeout and returns 0, as Python's
+ * selectors do. The cost follows the ready sockets with epoll and kqueue,
+ * the registered ones with poll. */
+PS_API int ps_selector_wait(ps_selector *sel, ps_event *out, size_t max, double timeout);
+/* Unregisters every socket (they stay open) and frees sel. */
+PS_API void ps_selector_close(ps_selector *sel);
 
 /* ------------------------------------------------------------------------ */
 /* Timeouts and modes                                                       */

@@ -20,11 +20,19 @@ struct ps_socket {
     int refs;
     /* Set by ps_detach while streams are open: they must not close h. */
     int detached;
+    /* The socket's registration with a selector, or NULL. */
+    ps__selreg *reg;
 };
 
 /* Wraps a native socket in a new object with the given timeout (the native
  * mode must already match it). PS_ENOMEM leaves h to the caller. */
 int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double timeout);
+
+/* Unregisters s from its selector, if any (ps_close and ps_detach do). */
+void ps__selector_forget(ps_socket *s);
+
+/* The core's own selector backend, over ps__sys_poll. */
+extern const ps__selector_ops ps__selector_poll_ops;
 
 /* Drops one reference; the last one closes the native socket (unless
  * detached) and frees s. Returns the close's result. */
@@ -43,6 +51,15 @@ typedef struct ps__deadline {
 } ps__deadline;
 
 #define PS__DEADLINE_INIT {-1.0}
+
+/* Seconds left until d for an operation with this timeout, starting d at
+ * the first call: PS_TIMEOUT_NONE for no limit, 0 once it has passed. */
+double ps__deadline_left(ps__deadline *d, double timeout);
+
+/* Calls wait(ctx, left) with the time left until it reports something
+ * (non-zero) or the timeout passes (0): a wait that a signal cut short is
+ * resumed with the rest of the time. For poll and selector waits. */
+int ps__wait_until(double timeout, int (*wait)(void *ctx, double left), void *ctx);
 
 /* The one timeout policy of portsock, called after an operation on s gave
  * PS_EAGAIN: returns PS_EAGAIN when s is non-blocking (or blocking natively,

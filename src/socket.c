@@ -25,6 +25,7 @@ int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double t
     s->timeout = timeout;
     s->refs = 1;
     s->detached = 0;
+    s->reg = NULL;
     *out = s;
     return 0;
 }
@@ -63,7 +64,10 @@ int ps__socket_release(ps_socket *s)
 
 int ps_close(ps_socket *s)
 {
-    return s ? ps__socket_release(s) : PS_EINVAL;
+    if (!s)
+        return PS_EINVAL;
+    ps__selector_forget(s);
+    return ps__socket_release(s);
 }
 
 ps_native ps_detach(ps_socket *s)
@@ -72,6 +76,7 @@ ps_native ps_detach(ps_socket *s)
     if (!s)
         return PS_INVALID_NATIVE;
     h = s->h;
+    ps__selector_forget(s);
     s->detached = 1;
     ps__socket_release(s);
     return h;

@@ -123,6 +123,19 @@ int ps__sys_fdopen(ps_native h, const char *mode, FILE **out);
  * operation reports it). Returns 1 when ready, 0 when the time ran out or a
  * signal interrupted the wait, or an error. */
 int ps__sys_wait(ps_native h, int events, double timeout);
+/* One entry of ps__sys_poll; events and revents are PS_POLL* bits. */
+typedef struct ps__pollitem {
+    ps_native h; /* PS_INVALID_NATIVE: ignored */
+    int events;
+    int revents;
+} ps__pollitem;
+
+/* One poll over n sockets (POSIX poll; Windows WSAPoll, with a check that
+ * reports failed connects that old WSAPoll versions miss). Returns how
+ * many items have revents != 0, 0 when the time ran out or a signal came,
+ * or an error. With n == 0 it sleeps for the timeout. */
+int ps__sys_poll(ps__pollitem *items, size_t n, double timeout);
+
 /* A monotonic clock in seconds. */
 double ps__sys_monotonic(void);
 
@@ -163,5 +176,38 @@ int ps__sys_getaddrinfo(const char *host, const char *service, int family, int t
 int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv, size_t servlen,
                         int flags);
 int ps__sys_gethostname(char *buf, size_t size);
+
+/* ---- selector backends ---- */
+
+/* One socket registered with a selector; owned by the core. */
+typedef struct ps__selreg {
+    ps_socket *sock;
+    ps_native h;
+    void *data;
+    int events;                       /* PS_POLLIN | PS_POLLOUT */
+    struct ps_selector *sel;
+    struct ps__selreg *prev, *next;   /* the selector's list of registrations */
+    size_t slot;                      /* backend's own index, if it wants one */
+    unsigned long mark;               /* backend's own use while waiting */
+} ps__selreg;
+
+/* A selector backend: the kernel's readiness interface behind ps_selector. */
+typedef struct ps__selector_ops {
+    int kind; /* PS_SELECTOR_* */
+    int (*open)(void **state);
+    int (*add)(void *state, ps__selreg *reg);
+    /* reg->events still holds the old events; `events` are the new ones. */
+    int (*modify)(void *state, ps__selreg *reg, int events);
+    int (*remove)(void *state, ps__selreg *reg);
+    /* One wait: fills out[] (sock, data, events) for up to max ready
+     * registrations; returns the count, 0 when the time ran out or a signal
+     * came, or an error. */
+    int (*wait)(void *state, ps_event *out, size_t max, double timeout);
+    void (*close)(void *state);
+} ps__selector_ops;
+
+/* The backend's own selector of that kind (PS_SELECTOR_DEFAULT: its best),
+ * or NULL when it has none (the core's poll selector serves then). */
+const ps__selector_ops *ps__sys_selector_ops(int kind);
 
 #endif /* PS_SYS_H */

@@ -57,25 +57,47 @@ double ps_getdefaulttimeout(void)
     return ps__default_timeout;
 }
 
+double ps__deadline_left(ps__deadline *d, double timeout)
+{
+    double now;
+    if (timeout <= 0.0)
+        return timeout;
+    now = ps__sys_monotonic();
+    if (d->at < 0.0)
+        d->at = now + timeout;
+    return d->at > now ? d->at - now : 0.0;
+}
+
+int ps__wait_until(double timeout, int (*wait)(void *ctx, double left), void *ctx)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    for (;;) {
+        double left = ps__deadline_left(&d, timeout);
+        int rc;
+        if (timeout > 0.0 && left == 0.0)
+            return 0;
+        rc = wait(ctx, left);
+        if (rc != 0 || timeout == 0.0)
+            return rc;
+    }
+}
+
 int ps__await(const ps_socket *s, int events, ps__deadline *d)
 {
-    double now, left;
+    double left;
     int rc;
     /* Non-blocking sockets report PS_EAGAIN as it is. So does a blocking one:
      * its EAGAIN came from a native receive timeout the caller set. */
     if (s->timeout <= 0.0)
         return PS_EAGAIN;
-    now = ps__sys_monotonic();
-    if (d->at < 0.0)
-        d->at = now + s->timeout;
-    left = d->at - now;
-    if (left <= 0.0)
+    left = ps__deadline_left(d, s->timeout);
+    if (left == 0.0)
         return PS_ETIMEDOUT;
     rc = ps__sys_wait(s->h, events, left);
     if (rc < 0)
         return rc;
     /* Time up and still not ready: no point trying the operation again. */
-    if (rc == 0 && ps__sys_monotonic() >= d->at)
+    if (rc == 0 && ps__deadline_left(d, s->timeout) == 0.0)
         return PS_ETIMEDOUT;
     return 0;
 }

@@ -35,4 +35,19 @@ int ps__posix_error(void);
  * needs when it could not be created with SOCK_CLOEXEC / MSG_NOSIGNAL. */
 int ps__posix_socket_defaults(int fd);
 
+/* Seconds (< 0: no limit) as poll()'s milliseconds, rounded up. */
+int ps__posix_timeout_ms(double timeout);
+/* poll()'s revents as PS_POLL* bits. */
+int ps__posix_poll_events(int revents);
+
+/* kqueue where the system has it: macOS and the BSDs. */
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) ||  \
+    defined(__DragonFly__)
+#define PS__HAVE_KQUEUE 1
+#endif
+
+/* The kernel selectors (selector_epoll.c, selector_kqueue.c). */
+const ps__selector_ops *ps__posix_epoll_ops(void);
+const ps__selector_ops *ps__posix_kqueue_ops(void);
+
 #endif
