@@ -177,7 +177,7 @@ static int ps__connect(ps_socket *s, const ps_addr *a, int *native)
 {
     int rc = ps__check_addr(s, a);
     if (rc < 0) {
-        *native = ps__sys_native_from_error(rc);
+        *native = 0; /* found by portsock, not the OS: no OS number */
         return rc;
     }
     rc = ps__sys_connect(s->h, a, native);

@@ -1,0 +1,326 @@
+/* Socket creation, modes and the connection calls on SOCKETs. */
+#include "win32.h"
+
+#include <string.h>
+
+/* mswsock.h / mstcpip.h define these in most SDKs, but not all. */
+#ifndef SIO_UDP_CONNRESET
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#endif
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
+
+int ps__win_family_to_native(int family)
+{
+    switch (family) {
+    case PS_AF_INET: return AF_INET;
+    case PS_AF_INET6: return AF_INET6;
+    case PS_AF_UNIX: return AF_UNIX; /* 1: Windows 10 1803 and later */
+    default: return -1;
+    }
+}
+
+int ps__win_family_from_native(int af)
+{
+    switch (af) {
+    case AF_INET: return PS_AF_INET;
+    case AF_INET6: return PS_AF_INET6;
+    case AF_UNIX: return PS_AF_UNIX;
+    default: return PS_EAFNOSUPPORT;
+    }
+}
+
+int ps__win_type_to_native(int type)
+{
+    switch (type) {
+    case PS_SOCK_STREAM: return SOCK_STREAM;
+    case PS_SOCK_DGRAM: return SOCK_DGRAM;
+    default: return -1;
+    }
+}
+
+int ps__win_type_from_native(int st)
+{
+    switch (st) {
+    case SOCK_STREAM: return PS_SOCK_STREAM;
+    case SOCK_DGRAM: return PS_SOCK_DGRAM;
+    default: return PS_ENOTSUP;
+    }
+}
+
+/* A UDP socket on Windows fails its next recv/recvfrom with WSAECONNRESET
+ * when an earlier datagram drew an ICMP "port unreachable" (and with
+ * WSAENETRESET after "TTL expired"): one peer that went away would break a
+ * server socket for everybody. POSIX reports such errors only on connected
+ * datagram sockets; turning them off gives the same behaviour as an
+ * unconnected POSIX socket, which is what a server needs. */
+static int ps__udp_reset_off(SOCKET s, DWORD code, int optional)
+{
+    BOOL off = FALSE;
+    DWORD bytes = 0;
+    int err;
+    if (WSAIoctl(s, code, &off, sizeof off, NULL, 0, &bytes, NULL, NULL) == 0)
+        return 0;
+    err = WSAGetLastError();
+    /* SIO_UDP_NETRESET came later than SIO_UDP_CONNRESET: a stack that does
+     * not know it does not produce that error either. */
+    if (optional && (err == WSAEINVAL || err == WSAEOPNOTSUPP))
+        return 0;
+    return ps__sys_error_from_native(err);
+}
+
+int ps__win_datagram_defaults(SOCKET s)
+{
+    int rc = ps__udp_reset_off(s, SIO_UDP_CONNRESET, 0);
+    if (rc == 0)
+        rc = ps__udp_reset_off(s, SIO_UDP_NETRESET, 1);
+    return rc;
+}
+
+int ps__sys_set_nonblocking(ps_native h, int on)
+{
+    u_long value = on != 0;
+    if (ioctlsocket(PS__SOCK(h), FIONBIO, &value) == SOCKET_ERROR)
+        return ps__win_last_error();
+    return 0;
+}
+
+/* Sockets from socket() are inheritable on Windows: a child process started
+ * with bInheritHandles (system(), _spawn, CreateProcess by other threads)
+ * would keep our connections open. */
+int ps__win_no_inherit(SOCKET s)
+{
+    if (!SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0))
+        return ps__sys_error_from_native((int)GetLastError());
+    return 0;
+}
+
+SOCKET ps__win_open(int af, int st, int protocol, WSAPROTOCOL_INFOW *info)
+{
+    /* WSA_FLAG_OVERLAPPED gives the same kind of socket as socket() does,
+     * usable with overlapped I/O and TransmitFile; blocking calls work on it
+     * as usual. WSA_FLAG_NO_HANDLE_INHERIT makes it non-inheritable
+     * atomically: no CreateProcess in another thread can slip in between
+     * creation and SetHandleInformation. */
+    SOCKET s =
+        WSASocketW(af, st, protocol, info, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (s != INVALID_SOCKET || WSAGetLastError() != WSAEINVAL)
+        return s;
+    /* Windows 7 before SP1 and Vista refuse the flag with WSAEINVAL: create
+     * without it, then clear the flag (not atomic, the best they allow). A
+     * WSAEINVAL for another reason comes back from the second try. */
+    s = WSASocketW(af, st, protocol, info, 0, WSA_FLAG_OVERLAPPED);
+    if (s != INVALID_SOCKET && ps__win_no_inherit(s) < 0) {
+        int err = (int)GetLastError();
+        closesocket(s);
+        WSASetLastError(err);
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+int ps__sys_socket(ps_native *out, int family, int type, int protocol, int nonblocking)
+{
+    int af = ps__win_family_to_native(family);
+    int st = ps__win_type_to_native(type);
+    int rc = ps__win_start();
+    SOCKET s;
+    if (rc < 0)
+        return rc;
+    if (af < 0)
+        return PS_EAFNOSUPPORT;
+    if (st < 0)
+        return PS_EINVAL;
+    s = ps__win_open(af, st, protocol, NULL);
+    if (s == INVALID_SOCKET) {
+        int err = WSAGetLastError();
+        /* Windows' AF_UNIX has streams only: for the other types the family
+         * is as unavailable as where AF_UNIX is missing altogether. */
+        if (af == AF_UNIX && (err == WSAESOCKTNOSUPPORT || err == WSAEPROTOTYPE))
+            return PS_EAFNOSUPPORT;
+        return ps__sys_error_from_native(err);
+    }
+    if (st == SOCK_DGRAM && (af == AF_INET || af == AF_INET6))
+        rc = ps__win_datagram_defaults(s);
+    if (rc == 0 && nonblocking)
+        rc = ps__sys_set_nonblocking(PS__NATIVE(s), 1);
+    if (rc < 0) {
+        closesocket(s);
+        return rc;
+    }
+    *out = PS__NATIVE(s);
+    return 0;
+}
+
+int ps__sys_close(ps_native h)
+{
+    if (closesocket(PS__SOCK(h)) == SOCKET_ERROR)
+        return ps__win_last_error();
+    return 0;
+}
+
+int ps__sys_socket_info(ps_native h, int *family, int *type)
+{
+    WSAPROTOCOL_INFOW info;
+    int len = (int)sizeof info;
+    int fam, st;
+    int rc = ps__win_start();
+    if (rc < 0)
+        return rc;
+    /* One call gives family and type, and works on an unbound socket, where
+     * getsockname fails with WSAEINVAL. */
+    memset(&info, 0, sizeof info);
+    if (getsockopt(PS__SOCK(h), SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &len) == SOCKET_ERROR)
+        return ps__win_last_error();
+    st = ps__win_type_from_native(info.iSocketType);
+    if (st < 0)
+        return st;
+    fam = ps__win_family_from_native(info.iAddressFamily);
+    if (fam < 0)
+        return fam;
+    if (st == PS_SOCK_DGRAM && fam != PS_AF_UNIX) {
+        rc = ps__win_datagram_defaults(PS__SOCK(h));
+        if (rc < 0)
+            return rc;
+    }
+    *family = fam;
+    *type = st;
+    return 0;
+}
+
+int ps__sys_somaxconn(void)
+{
+    /* SOMAXCONN is 0x7fffffff in winsock2.h: not a count but a request for
+     * "a reasonable maximum", which the stack caps at 200. */
+    return 200;
+}
+
+int ps__sys_bind(ps_native h, const ps_addr *a)
+{
+    if (bind(PS__SOCK(h), (const struct sockaddr *)a->storage.bytes, (int)a->len) == SOCKET_ERROR)
+        return ps__win_last_error();
+    return 0;
+}
+
+int ps__sys_listen(ps_native h, int backlog)
+{
+    if (listen(PS__SOCK(h), backlog) == SOCKET_ERROR)
+        return ps__win_last_error();
+    return 0;
+}
+
+int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking)
+{
+    SOCKADDR_STORAGE ss;
+    int len = (int)sizeof ss;
+    SOCKET c;
+    int rc;
+    memset(&ss, 0, sizeof ss);
+    c = accept(PS__SOCK(h), (struct sockaddr *)&ss, &len);
+    if (c == INVALID_SOCKET)
+        return ps__win_last_error();
+    /* An accepted socket copies the listener's properties, inheritability
+     * and non-blocking mode included (the listener may be an adopted socket
+     * that is inheritable): set both to what the caller asked for. */
+    rc = ps__win_no_inherit(c);
+    if (rc == 0)
+        rc = ps__sys_set_nonblocking(PS__NATIVE(c), nonblocking);
+    if (rc < 0) {
+        closesocket(c);
+        return rc;
+    }
+    if (peer) {
+        memset(peer, 0, sizeof *peer);
+        if (len > 0 && (size_t)len <= sizeof peer->storage) {
+            memcpy(peer->storage.bytes, &ss, (size_t)len);
+            peer->len = (uint32_t)len;
+        }
+    }
+    *conn = PS__NATIVE(c);
+    return 0;
+}
+
+int ps__sys_connect(ps_native h, const ps_addr *a, int *native)
+{
+    int err;
+    if (connect(PS__SOCK(h), (const struct sockaddr *)a->storage.bytes, (int)a->len) == 0) {
+        *native = 0;
+        return 0;
+    }
+    err = WSAGetLastError();
+    *native = err;
+    /* A non-blocking connect under way is WSAEWOULDBLOCK on Windows where
+     * POSIX says EINPROGRESS; connect_ex still hands out the OS's number. */
+    if (err == WSAEWOULDBLOCK)
+        return PS_EINPROGRESS;
+    return ps__sys_error_from_native(err);
+}
+
+int ps__sys_socket_error(ps_native h, int *native)
+{
+    int err = 0;
+    int len = (int)sizeof err;
+    if (getsockopt(PS__SOCK(h), SOL_SOCKET, SO_ERROR, (char *)&err, &len) == SOCKET_ERROR) {
+        *native = WSAGetLastError();
+        return ps__sys_error_from_native(*native);
+    }
+    *native = err;
+    return ps__sys_error_from_native(err);
+}
+
+/* Winsock fails getsockname on a socket that is not bound yet (WSAEINVAL);
+ * POSIX systems return the family's unspecified address, port 0 (an
+ * AF_UNIX socket: the family alone). Same question, same answer here. */
+static int ps__unbound_name(SOCKET s, ps_addr *out)
+{
+    WSAPROTOCOL_INFOW info;
+    int len = (int)sizeof info;
+    memset(&info, 0, sizeof info);
+    if (getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &len) == SOCKET_ERROR)
+        return ps__win_last_error();
+    switch (info.iAddressFamily) {
+    case AF_INET: out->len = (uint32_t)sizeof(struct sockaddr_in); break;
+    case AF_INET6: out->len = (uint32_t)sizeof(struct sockaddr_in6); break;
+    case AF_UNIX: out->len = (uint32_t)sizeof(ADDRESS_FAMILY); break;
+    default: return PS_EINVAL;
+    }
+    {
+        ADDRESS_FAMILY af = (ADDRESS_FAMILY)info.iAddressFamily;
+        memcpy(out->storage.bytes, &af, sizeof af);
+    }
+    return 0;
+}
+
+int ps__sys_getsockname(ps_native h, ps_addr *out)
+{
+    int len = (int)sizeof out->storage;
+    int err;
+    memset(out, 0, sizeof *out);
+    if (getsockname(PS__SOCK(h), (struct sockaddr *)out->storage.bytes, &len) == 0) {
+        out->len = (uint32_t)len;
+        return 0;
+    }
+    err = WSAGetLastError();
+    if (err == WSAEINVAL)
+        return ps__unbound_name(PS__SOCK(h), out);
+    return ps__sys_error_from_native(err);
+}
+
+int ps__sys_getpeername(ps_native h, ps_addr *out)
+{
+    int len = (int)sizeof out->storage;
+    memset(out, 0, sizeof *out);
+    if (getpeername(PS__SOCK(h), (struct sockaddr *)out->storage.bytes, &len) == SOCKET_ERROR)
+        return ps__win_last_error();
+    out->len = (uint32_t)len;
+    return 0;
+}
+
+int ps__sys_shutdown(ps_native h, int how)
+{
+    int native = how == PS_SHUT_RD ? SD_RECEIVE : how == PS_SHUT_WR ? SD_SEND : SD_BOTH;
+    if (shutdown(PS__SOCK(h), native) == SOCKET_ERROR)
+        return ps__win_last_error();
+    return 0;
+}

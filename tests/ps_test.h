@@ -1,0 +1,628 @@
+/*
+ * ps_test.h: the small test framework of portsock's test programs.
+ *
+ * Include it FIRST in a test program (it sets the POSIX feature macros and,
+ * on Windows, includes <winsock2.h> before <windows.h>).
+ *
+ *   TEST(recv_after_peer_shutdown_wr_returns_zero) { ... ASSERT_... ; }
+ *   TEST_LIST = { TEST_ENTRY(recv_after_peer_shutdown_wr_returns_zero), ... };
+ *   TEST_MAIN()
+ *
+ * Running a program with no argument runs every test in a process of its
+ * own (fork on POSIX, _spawnv of the program itself on Windows), so that a
+ * failing, crashing, leaking (AddressSanitizer) or hanging test is reported
+ * by name and cannot hide the others. It prints "ok NAME", "FAIL NAME" or
+ * "SKIP NAME" per test and exits 0 (all passed or skipped, at least one
+ * passed), 77 (all skipped: ctest's SKIP_RETURN_CODE) or 1.
+ *   prog NAME...   runs only the named tests, in this process
+ *   prog --list    lists the tests
+ *   prog --child NAME   (the runner starting one test; prints no "ok")
+ * PS_TEST_INPROCESS=1 runs everything in one process (for a debugger).
+ *
+ * A failed assertion prints file:line and both values, then ends the
+ * process at once (_Exit(1)): a test is one process, so there is nothing to
+ * unwind. SKIP("why") ends it with 77. A watchdog ends a test that runs
+ * longer than PS_TEST_WATCHDOG_S seconds (POSIX: alarm(); Windows: a thread).
+ */
+#ifndef PS_TEST_H
+#define PS_TEST_H
+
+#ifndef _WIN32
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#endif
+
+#ifdef _WIN32
+/* C99 printf (%zu, %lld) from mingw-w64's own stdio, not msvcrt's. */
+#if defined(__MINGW32__) && !defined(__USE_MINGW_ANSI_STDIO)
+#define __USE_MINGW_ANSI_STDIO 1
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <process.h>
+#else
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#endif
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portsock.h"
+
+#if defined(__MINGW32__)
+#define PS_TEST_UNUSED __attribute__((unused))
+#define PS_TEST_NORETURN __attribute__((noreturn))
+#define PS_TEST_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__) || defined(__clang__)
+#define PS_TEST_UNUSED __attribute__((unused))
+#define PS_TEST_NORETURN __attribute__((noreturn))
+#define PS_TEST_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#elif defined(_MSC_VER)
+#define PS_TEST_UNUSED
+#define PS_TEST_NORETURN __declspec(noreturn)
+#define PS_TEST_PRINTF(a, b)
+#else
+#define PS_TEST_UNUSED
+#define PS_TEST_NORETURN
+#define PS_TEST_PRINTF(a, b)
+#endif
+
+#define PS_TEST_WATCHDOG_S 60          /* one test */
+#define PS_TEST_PROGRAM_WATCHDOG_S 110 /* the whole program (ctest's TIMEOUT is 120) */
+#define PS_TEST_SKIP_CODE 77
+#define PS_TEST_ADDRLEN 200 /* room for any formatted ps_addr */
+
+/* ------------------------------------------------------------------------ */
+/* Failing and skipping                                                     */
+/* ------------------------------------------------------------------------ */
+
+static const char *ps_test_current_ PS_TEST_UNUSED = "?";
+
+static PS_TEST_NORETURN PS_TEST_PRINTF(3, 4) PS_TEST_UNUSED
+    void ps_test_fail_(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stdout, "# %s: %s:%d: ", ps_test_current_, file, line);
+    va_start(ap, fmt);
+    vfprintf(stdout, fmt, ap);
+    va_end(ap);
+    fputc('\n', stdout);
+    fflush(stdout);
+    fflush(stderr);
+    _Exit(1);
+}
+
+static PS_TEST_NORETURN PS_TEST_UNUSED void ps_test_skip_(const char *file, int line,
+                                                          const char *why)
+{
+    fprintf(stdout, "# %s: skipped at %s:%d: %s\n", ps_test_current_, file, line, why);
+    fflush(stdout);
+    fflush(stderr);
+    _Exit(PS_TEST_SKIP_CODE);
+}
+
+#define FAILF(...) ps_test_fail_(__FILE__, __LINE__, __VA_ARGS__)
+#define SKIP(why) ps_test_skip_(__FILE__, __LINE__, (why))
+
+/* A note in the output (for platform differences worth seeing in the log). */
+#define NOTE(...)                                    \
+    do {                                             \
+        fprintf(stdout, "# %s: ", ps_test_current_); \
+        fprintf(stdout, __VA_ARGS__);                \
+        fputc('\n', stdout);                         \
+    } while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Assertions: each operand is evaluated once                               */
+/* ------------------------------------------------------------------------ */
+
+#define PS_TEST_CMP_(a, op, b)                                                      \
+    do {                                                                            \
+        long long ps_t_a_ = (long long)(a);                                         \
+        long long ps_t_b_ = (long long)(b);                                         \
+        if (!(ps_t_a_ op ps_t_b_))                                                  \
+            FAILF("ASSERT(%s %s %s): %lld vs %lld", #a, #op, #b, ps_t_a_, ps_t_b_); \
+    } while (0)
+
+#define ASSERT_EQ(a, b) PS_TEST_CMP_(a, ==, b)
+#define ASSERT_NE(a, b) PS_TEST_CMP_(a, !=, b)
+#define ASSERT_LT(a, b) PS_TEST_CMP_(a, <, b)
+#define ASSERT_LE(a, b) PS_TEST_CMP_(a, <=, b)
+#define ASSERT_GT(a, b) PS_TEST_CMP_(a, >, b)
+#define ASSERT_GE(a, b) PS_TEST_CMP_(a, >=, b)
+
+/* Floating-point comparisons (times, timeouts). */
+#define PS_TEST_DCMP_(a, op, b)                                                       \
+    do {                                                                              \
+        double ps_t_da_ = (double)(a);                                                \
+        double ps_t_db_ = (double)(b);                                                \
+        if (!(ps_t_da_ op ps_t_db_))                                                  \
+            FAILF("ASSERT(%s %s %s): %.6g vs %.6g", #a, #op, #b, ps_t_da_, ps_t_db_); \
+    } while (0)
+
+#define ASSERT_DBL_EQ(a, b) PS_TEST_DCMP_(a, ==, b)
+#define ASSERT_DBL_LT(a, b) PS_TEST_DCMP_(a, <, b)
+#define ASSERT_DBL_GE(a, b) PS_TEST_DCMP_(a, >=, b)
+
+#define ASSERT_TRUE(c)                    \
+    do {                                  \
+        if (!(c))                         \
+            FAILF("ASSERT_TRUE(%s)", #c); \
+    } while (0)
+#define ASSERT_FALSE(c)                    \
+    do {                                   \
+        if (c)                             \
+            FAILF("ASSERT_FALSE(%s)", #c); \
+    } while (0)
+#define ASSERT_NULL(p)                    \
+    do {                                  \
+        if ((p) != NULL)                  \
+            FAILF("ASSERT_NULL(%s)", #p); \
+    } while (0)
+#define ASSERT_NOT_NULL(p)                    \
+    do {                                      \
+        if ((p) == NULL)                      \
+            FAILF("ASSERT_NOT_NULL(%s)", #p); \
+    } while (0)
+
+#define ASSERT_STREQ(a, b)                                                           \
+    do {                                                                             \
+        const char *ps_t_sa_ = (a);                                                  \
+        const char *ps_t_sb_ = (b);                                                  \
+        if (ps_t_sa_ == NULL || ps_t_sb_ == NULL || strcmp(ps_t_sa_, ps_t_sb_) != 0) \
+            FAILF("ASSERT_STREQ(%s, %s): \"%s\" vs \"%s\"", #a, #b,                  \
+                  ps_t_sa_ ? ps_t_sa_ : "(null)", ps_t_sb_ ? ps_t_sb_ : "(null)");   \
+    } while (0)
+
+#define ASSERT_MEMEQ(a, b, n)                                                  \
+    do {                                                                       \
+        size_t ps_t_n_ = (size_t)(n);                                          \
+        if (memcmp((a), (b), ps_t_n_) != 0)                                    \
+            FAILF("ASSERT_MEMEQ(%s, %s, %zu): bytes differ", #a, #b, ps_t_n_); \
+    } while (0)
+
+/* A portsock result that must be a success (>= 0); prints the error. */
+#define ASSERT_OK(expr)                                                                         \
+    do {                                                                                        \
+        long long ps_t_r_ = (long long)(expr);                                                  \
+        if (ps_t_r_ < 0)                                                                        \
+            FAILF("ASSERT_OK(%s): got %lld (%s: %s)", #expr, ps_t_r_, ps_errname((int)ps_t_r_), \
+                  ps_strerror((int)ps_t_r_));                                                   \
+    } while (0)
+
+/* A portsock result that must be exactly the error `code`. */
+#define ASSERT_ERR(expr, code)                                                                  \
+    do {                                                                                        \
+        long long ps_t_r_ = (long long)(expr);                                                  \
+        int ps_t_w_ = (code);                                                                   \
+        if (ps_t_r_ != ps_t_w_)                                                                 \
+            FAILF("ASSERT_ERR(%s, %s): got %lld (%s), want %d (%s)", #expr, #code, ps_t_r_,     \
+                  ps_t_r_ >= INT_MIN && ps_t_r_ < 0 ? ps_errname((int)ps_t_r_) : "OK", ps_t_w_, \
+                  ps_errname(ps_t_w_));                                                         \
+    } while (0)
+
+/* A portsock result that must be one of two errors. */
+#define ASSERT_ERR2(expr, code1, code2)                                                     \
+    do {                                                                                    \
+        long long ps_t_r_ = (long long)(expr);                                              \
+        int ps_t_w1_ = (code1), ps_t_w2_ = (code2);                                         \
+        if (ps_t_r_ != ps_t_w1_ && ps_t_r_ != ps_t_w2_)                                     \
+            FAILF("ASSERT_ERR2(%s, %s, %s): got %lld (%s)", #expr, #code1, #code2, ps_t_r_, \
+                  ps_t_r_ >= INT_MIN && ps_t_r_ < 0 ? ps_errname((int)ps_t_r_) : "OK");     \
+    } while (0)
+
+/* Any failure (< 0), no crash; prints what it was. */
+#define ASSERT_FAILS(expr)                                       \
+    do {                                                         \
+        long long ps_t_r_ = (long long)(expr);                   \
+        if (ps_t_r_ >= 0)                                        \
+            FAILF("ASSERT_FAILS(%s): got %lld", #expr, ps_t_r_); \
+    } while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Registration and the runner                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef void (*ps_test_fn)(void);
+typedef struct ps_test_entry {
+    const char *name;
+    ps_test_fn fn;
+} ps_test_entry;
+
+#define TEST(name) static void name(void)
+/* clang-format off */
+#define TEST_ENTRY(name) {#name, name}
+/* clang-format on */
+#define TEST_LIST static const ps_test_entry ps_test_list_[]
+#define TEST_MAIN()                                                           \
+    int main(int argc, char **argv)                                           \
+    {                                                                         \
+        return ps_test_main_(argc, argv, ps_test_list_,                       \
+                             sizeof ps_test_list_ / sizeof ps_test_list_[0]); \
+    }
+
+#ifdef _WIN32
+static DWORD WINAPI ps_test_watchdog_thread_(LPVOID arg)
+{
+    DWORD seconds = (DWORD)(uintptr_t)arg;
+    Sleep(seconds * 1000u);
+    fprintf(stdout, "# %s: watchdog: still running after %lu s, killed\n", ps_test_current_,
+            (unsigned long)seconds);
+    fflush(stdout);
+    ExitProcess(1);
+    return 0;
+}
+
+static void ps_test_watchdog_(unsigned seconds)
+{
+    HANDLE h = CreateThread(NULL, 0, ps_test_watchdog_thread_, (LPVOID)(uintptr_t)seconds, 0, NULL);
+    if (h == NULL) {
+        fprintf(stdout, "# cannot start the watchdog thread\n");
+        exit(1);
+    }
+    CloseHandle(h);
+}
+#else
+static void ps_test_alarm_handler_(int sig)
+{
+    /* write() only: this runs in a signal handler */
+    static const char pre[] = "# ";
+    static const char msg[] = ": watchdog: still running after its time limit, killed\n";
+    const char *name = ps_test_current_;
+    size_t n = 0;
+    ssize_t r;
+    (void)sig;
+    while (name[n] != '\0' && n < 200)
+        n++;
+    r = write(1, pre, sizeof pre - 1);
+    r = write(1, name, n);
+    r = write(1, msg, sizeof msg - 1);
+    (void)r;
+    _exit(1);
+}
+
+static void ps_test_watchdog_(unsigned seconds)
+{
+    signal(SIGALRM, ps_test_alarm_handler_);
+    alarm(seconds);
+}
+#endif
+
+/* Runs one test in this process; returns only on success. */
+static void ps_test_run_here_(const ps_test_entry *t)
+{
+    ps_test_current_ = t->name;
+    ps_test_watchdog_(PS_TEST_WATCHDOG_S);
+    t->fn();
+    ps_test_current_ = "?";
+}
+
+/* Runs one test in a child process; returns its exit status (0, 77, other). */
+static int ps_test_run_child_(const char *argv0, const ps_test_entry *t)
+{
+    fflush(stdout);
+    fflush(stderr);
+#ifdef _WIN32
+    {
+        char path[MAX_PATH + 1];
+        char quoted[MAX_PATH + 4];
+        const char *args[4];
+        intptr_t rc;
+        DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
+        (void)argv0;
+        if (n == 0 || n >= MAX_PATH)
+            return -1;
+        path[n] = '\0';
+        snprintf(quoted, sizeof quoted, "\"%s\"", path);
+        args[0] = quoted;
+        args[1] = "--child";
+        args[2] = t->name;
+        args[3] = NULL;
+        rc = _spawnv(_P_WAIT, path, args);
+        return (int)rc;
+    }
+#else
+    {
+        pid_t pid;
+        int status = 0;
+        (void)argv0;
+        pid = fork();
+        if (pid < 0) {
+            fprintf(stdout, "# fork failed (errno %d)\n", errno);
+            return -1;
+        }
+        if (pid == 0) {
+            ps_test_run_here_(t);
+            exit(0); /* through atexit: LeakSanitizer checks this test */
+        }
+        while (waitpid(pid, &status, 0) < 0) {
+            if (errno != EINTR)
+                return -1;
+        }
+        if (WIFEXITED(status))
+            return WEXITSTATUS(status);
+        if (WIFSIGNALED(status)) {
+            fprintf(stdout, "# %s: killed by signal %d\n", t->name, WTERMSIG(status));
+            return 128 + WTERMSIG(status);
+        }
+        return -1;
+    }
+#endif
+}
+
+static PS_TEST_UNUSED int ps_test_main_(int argc, char **argv, const ps_test_entry *tests, size_t n)
+{
+    size_t i;
+    int passed = 0, failed = 0, skipped = 0;
+    const char *inproc = getenv("PS_TEST_INPROCESS");
+
+    setvbuf(stdout, NULL, _IONBF, 0);
+    setvbuf(stderr, NULL, _IONBF, 0);
+#ifdef _WIN32
+    /* A crashing test ends with its exception code: no error dialog
+     * (Windows) or debugger (Wine) waiting for somebody (children inherit
+     * the mode). */
+    SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+#endif
+
+    if (argc > 1 && strcmp(argv[1], "--list") == 0) {
+        for (i = 0; i < n; i++)
+            printf("%s\n", tests[i].name);
+        return 0;
+    }
+    if (argc > 1) {
+        /* The named tests, here; a failure ends the process at once.
+         * "--child NAME" is how the runner starts one test (quietly). */
+        int a = 1, quiet = 0;
+        if (strcmp(argv[1], "--child") == 0) {
+            quiet = 1;
+            a = 2;
+        }
+        for (; a < argc; a++) {
+            for (i = 0; i < n; i++) {
+                if (strcmp(argv[a], tests[i].name) == 0)
+                    break;
+            }
+            if (i == n) {
+                printf("# no test named %s\n", argv[a]);
+                return 1;
+            }
+            ps_test_run_here_(&tests[i]);
+            if (!quiet)
+                printf("ok %s\n", tests[i].name);
+        }
+        return 0;
+    }
+
+    ps_test_watchdog_(PS_TEST_PROGRAM_WATCHDOG_S);
+    for (i = 0; i < n; i++) {
+        int rc;
+        if (inproc != NULL && strcmp(inproc, "1") == 0) {
+            ps_test_run_here_(&tests[i]);
+            rc = 0;
+        } else {
+            rc = ps_test_run_child_(argv[0], &tests[i]);
+        }
+        if (rc == 0) {
+            printf("ok %s\n", tests[i].name);
+            passed++;
+        } else if (rc == PS_TEST_SKIP_CODE) {
+            printf("SKIP %s\n", tests[i].name);
+            skipped++;
+        } else {
+            printf("FAIL %s (exit status %d = 0x%x)\n", tests[i].name, rc, (unsigned)rc);
+            failed++;
+        }
+    }
+    printf("# %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+    if (failed > 0)
+        return 1;
+    if (passed == 0 && skipped > 0)
+        return PS_TEST_SKIP_CODE;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Time and threads                                                         */
+/* ------------------------------------------------------------------------ */
+
+static PS_TEST_UNUSED void test_sleep_ms(unsigned ms)
+{
+#ifdef _WIN32
+    Sleep(ms);
+#else
+    struct timespec ts;
+    ts.tv_sec = (time_t)(ms / 1000u);
+    ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+#endif
+}
+
+/* Monotonic seconds. */
+static PS_TEST_UNUSED double test_now(void)
+{
+#ifdef _WIN32
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (double)c.QuadPart / (double)f.QuadPart;
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+#endif
+}
+
+typedef struct test_thread {
+    void (*fn)(void *);
+    void *arg;
+#ifdef _WIN32
+    HANDLE h;
+#else
+    pthread_t t;
+#endif
+} test_thread;
+
+#ifdef _WIN32
+static unsigned __stdcall ps_test_thread_tramp_(void *p)
+{
+    test_thread *t = (test_thread *)p;
+    t->fn(t->arg);
+    return 0;
+}
+#else
+static void *ps_test_thread_tramp_(void *p)
+{
+    test_thread *t = (test_thread *)p;
+    t->fn(t->arg);
+    return NULL;
+}
+#endif
+
+/* Starts fn(arg) on a thread; *t must live until test_thread_join. */
+static PS_TEST_UNUSED void test_thread_spawn(test_thread *t, void (*fn)(void *), void *arg)
+{
+    t->fn = fn;
+    t->arg = arg;
+#ifdef _WIN32
+    t->h = (HANDLE)_beginthreadex(NULL, 0, ps_test_thread_tramp_, t, 0, NULL);
+    if (t->h == NULL)
+        FAILF("_beginthreadex failed");
+#else
+    if (pthread_create(&t->t, NULL, ps_test_thread_tramp_, t) != 0)
+        FAILF("pthread_create failed");
+#endif
+}
+
+static PS_TEST_UNUSED void test_thread_join(test_thread *t)
+{
+#ifdef _WIN32
+    WaitForSingleObject(t->h, INFINITE);
+    CloseHandle(t->h);
+#else
+    pthread_join(t->t, NULL);
+#endif
+}
+
+/* 1 when this Windows program runs under Wine (whose ntdll exports
+ * wine_get_version), 0 on real Windows and on POSIX. Wine differs from
+ * Windows in a few documented ways (shared/design/wine.md): a test asserts
+ * what each one does. */
+static PS_TEST_UNUSED int test_under_wine(void)
+{
+#ifdef _WIN32
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    return ntdll != NULL && GetProcAddress(ntdll, "wine_get_version") != NULL;
+#else
+    return 0;
+#endif
+}
+
+/* ------------------------------------------------------------------------ */
+/* Address and socket helpers                                               */
+/* ------------------------------------------------------------------------ */
+
+/* The formatted text of a (asserting it formats). */
+static PS_TEST_UNUSED const char *test_fmt(const ps_addr *a, char buf[PS_TEST_ADDRLEN])
+{
+    ASSERT_OK(ps_addr_format(a, buf, PS_TEST_ADDRLEN));
+    return buf;
+}
+
+/* A parsed address (asserting it parses). */
+static PS_TEST_UNUSED ps_addr test_addr(const char *text)
+{
+    ps_addr a;
+    memset(&a, 0, sizeof a);
+    ASSERT_OK(ps_addr_parse(&a, text));
+    return a;
+}
+
+/* Same length and same bytes over that length. */
+static PS_TEST_UNUSED int test_addr_equal(const ps_addr *a, const ps_addr *b)
+{
+    return a->len == b->len && a->len <= sizeof a->storage.bytes &&
+           memcmp(a->storage.bytes, b->storage.bytes, a->len) == 0;
+}
+
+/* Asserts that two addresses format to the same text. */
+#define ASSERT_ADDR_TEXT_EQ(a, b)                                       \
+    do {                                                                \
+        char ps_t_ba_[PS_TEST_ADDRLEN], ps_t_bb_[PS_TEST_ADDRLEN];      \
+        ASSERT_STREQ(test_fmt((a), ps_t_ba_), test_fmt((b), ps_t_bb_)); \
+    } while (0)
+
+/* The loopback host of a family: "127.0.0.1" or "::1". */
+static PS_TEST_UNUSED const char *test_loopback(int family)
+{
+    return family == PS_AF_INET6 ? "::1" : "127.0.0.1";
+}
+
+/* A socket of family/type bound to the loopback address, port 0; *addr (if
+ * not NULL) receives the address it got. */
+static PS_TEST_UNUSED ps_socket *test_bound(int family, int type, ps_addr *addr)
+{
+    ps_socket *s = NULL;
+    ps_addr a;
+    ASSERT_OK(ps_socket_open(&s, family, type, 0));
+    ASSERT_NOT_NULL(s);
+    ASSERT_OK(ps_addr_set(&a, test_loopback(family), 0));
+    ASSERT_OK(ps_bind(s, &a));
+    if (addr != NULL)
+        ASSERT_OK(ps_getsockname(s, addr));
+    return s;
+}
+
+/* A TCP listener on the loopback address of family, port 0. */
+static PS_TEST_UNUSED ps_socket *test_listener(int family, ps_addr *addr)
+{
+    ps_socket *s = test_bound(family, PS_SOCK_STREAM, addr);
+    ASSERT_OK(ps_listen(s, PS_BACKLOG_DEFAULT));
+    return s;
+}
+
+/* A connected TCP pair over loopback: *client connected, *server accepted. */
+static PS_TEST_UNUSED void test_tcp_pair(int family, ps_socket **client, ps_socket **server)
+{
+    ps_addr la;
+    ps_socket *l = test_listener(family, &la);
+    *client = NULL;
+    *server = NULL;
+    ASSERT_OK(ps_socket_open(client, family, PS_SOCK_STREAM, 0));
+    ASSERT_OK(ps_connect(*client, &la));
+    ASSERT_OK(ps_accept(l, server, NULL));
+    ASSERT_NOT_NULL(*server);
+    ASSERT_OK(ps_close(l));
+}
+
+/* Receives exactly n bytes (bounded by the socket's own mode and the
+ * watchdog); fails the test on EOF or error. */
+static PS_TEST_UNUSED void test_recv_exact(ps_socket *s, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ptrdiff_t r = ps_recv(s, (char *)buf + got, n - got, 0);
+        ASSERT_OK(r);
+        if (r == 0)
+            FAILF("test_recv_exact: EOF after %zu of %zu bytes", got, n);
+        got += (size_t)r;
+    }
+}
+
+#endif /* PS_TEST_H */

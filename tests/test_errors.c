@@ -1,0 +1,220 @@
+/* The error model: codes, names, messages and the native translation. */
+#include "ps_test.h"
+
+typedef struct code_row {
+    int code;
+    const char *name; /* the macro name without PS_ */
+    const char *text; /* the message of the list */
+} code_row;
+
+static const code_row codes[] = {
+#define ROW(name, value, text) {PS_##name, #name, text},
+    PS_ERROR_LIST(ROW)
+#undef ROW
+};
+#define NCODES (sizeof codes / sizeof codes[0])
+
+TEST(every_code_is_negative_and_distinct)
+{
+    size_t i, j;
+    ASSERT_GT(NCODES, 30);
+    for (i = 0; i < NCODES; i++) {
+        ASSERT_LT(codes[i].code, 0);
+        for (j = i + 1; j < NCODES; j++) {
+            if (codes[i].code == codes[j].code)
+                FAILF("%s and %s share the value %d", codes[i].name, codes[j].name, codes[i].code);
+        }
+    }
+}
+
+TEST(every_code_has_its_macro_name)
+{
+    size_t i;
+    for (i = 0; i < NCODES; i++) {
+        const char *n = ps_errname(codes[i].code);
+        ASSERT_NOT_NULL(n);
+        ASSERT_GT(strlen(n), 0);
+        ASSERT_STREQ(n, codes[i].name);
+    }
+    ASSERT_STREQ(ps_errname(PS_ECONNREFUSED), "ECONNREFUSED");
+}
+
+TEST(every_code_has_its_own_message)
+{
+    size_t i, j;
+    for (i = 0; i < NCODES; i++) {
+        const char *m = ps_strerror(codes[i].code);
+        ASSERT_NOT_NULL(m);
+        ASSERT_GT(strlen(m), 0);
+        ASSERT_STREQ(m, codes[i].text);
+        if (codes[i].code == PS_EUNKNOWN)
+            ASSERT_STREQ(m, "unknown error");
+        else if (strcmp(m, "unknown error") == 0)
+            FAILF("%s has the message of an unknown error", codes[i].name);
+        for (j = 0; j < i; j++) {
+            if (strcmp(m, ps_strerror(codes[j].code)) == 0)
+                FAILF("%s and %s share the message \"%s\"", codes[i].name, codes[j].name, m);
+        }
+    }
+    ASSERT_STREQ(ps_strerror(PS_ECONNREFUSED), "connection refused");
+}
+
+TEST(strerror_and_errname_are_never_null)
+{
+    static const int values[] = {0,     1, 2, 1000, INT_MAX, -1000, INT_MIN, PS__ERROR_LAST_ - 1,
+                                 -99999};
+    size_t i;
+    for (i = 0; i < sizeof values / sizeof values[0]; i++) {
+        const char *m = ps_strerror(values[i]);
+        const char *n = ps_errname(values[i]);
+        ASSERT_NOT_NULL(m);
+        ASSERT_NOT_NULL(n);
+        ASSERT_GT(strlen(m), 0);
+        ASSERT_GT(strlen(n), 0);
+        if (values[i] >= 0) {
+            ASSERT_STREQ(m, "success");
+            ASSERT_STREQ(n, "OK");
+        } else {
+            ASSERT_STREQ(m, "unknown error");
+            ASSERT_STREQ(n, "EUNKNOWN");
+        }
+    }
+}
+
+typedef struct native_row {
+    int native;
+    const char *native_name;
+    int code;
+} native_row;
+
+/* clang-format off */
+#define N(native, code) {native, #native, code}
+/* clang-format on */
+
+static const native_row natives[] = {
+#ifdef _WIN32
+    N(WSAEWOULDBLOCK, PS_EAGAIN),
+    N(WSAETIMEDOUT, PS_ETIMEDOUT),
+    N(WSAEBADF, PS_EBADF),
+    N(WSAEINVAL, PS_EINVAL),
+    N(WSA_NOT_ENOUGH_MEMORY, PS_ENOMEM),
+    N(WSAEOPNOTSUPP, PS_ENOTSUP),
+    N(WSAEADDRINUSE, PS_EADDRINUSE),
+    N(WSAEADDRNOTAVAIL, PS_EADDRNOTAVAIL),
+    N(WSAEAFNOSUPPORT, PS_EAFNOSUPPORT),
+    N(WSAEPROTONOSUPPORT, PS_EPROTONOSUPPORT),
+    N(WSAECONNREFUSED, PS_ECONNREFUSED),
+    N(WSAECONNRESET, PS_ECONNRESET),
+    N(WSAECONNABORTED, PS_ECONNABORTED),
+    N(WSAENOTCONN, PS_ENOTCONN),
+    N(WSAEISCONN, PS_EISCONN),
+    N(WSAEINPROGRESS, PS_EINPROGRESS),
+    N(WSAEALREADY, PS_EALREADY),
+    N(WSAENETUNREACH, PS_ENETUNREACH),
+    N(WSAEHOSTUNREACH, PS_EHOSTUNREACH),
+    N(WSAEMSGSIZE, PS_EMSGSIZE),
+    N(WSAEACCES, PS_EACCES),
+    N(WSAEMFILE, PS_EMFILE),
+    N(WSAENOBUFS, PS_ENOBUFS),
+    N(WSAENOTSOCK, PS_ENOTSOCK),
+    N(WSAENETDOWN, PS_ENETDOWN),
+    N(WSAENETRESET, PS_ENETRESET),
+    N(WSAEPROTOTYPE, PS_EPROTOTYPE),
+    N(WSAENOPROTOOPT, PS_ENOPROTOOPT),
+    N(WSAEDESTADDRREQ, PS_EDESTADDRREQ),
+    N(WSAESHUTDOWN, PS_ESHUTDOWN),
+    N(WSAEHOSTDOWN, PS_EHOSTDOWN),
+    N(WSAENAMETOOLONG, PS_ENAMETOOLONG),
+    N(WSAHOST_NOT_FOUND, PS_EAI_NONAME),
+    N(WSATRY_AGAIN, PS_EAI_AGAIN),
+    N(WSANO_RECOVERY, PS_EAI_FAIL),
+    N(WSATYPE_NOT_FOUND, PS_EAI_SERVICE),
+#else
+    N(EAGAIN, PS_EAGAIN),
+    N(EWOULDBLOCK, PS_EAGAIN),
+    N(ETIMEDOUT, PS_ETIMEDOUT),
+    N(EBADF, PS_EBADF),
+    N(EINVAL, PS_EINVAL),
+    N(ENOMEM, PS_ENOMEM),
+    N(EOPNOTSUPP, PS_ENOTSUP),
+    N(ENOTSUP, PS_ENOTSUP),
+    N(EADDRINUSE, PS_EADDRINUSE),
+    N(EADDRNOTAVAIL, PS_EADDRNOTAVAIL),
+    N(EAFNOSUPPORT, PS_EAFNOSUPPORT),
+    N(EPROTONOSUPPORT, PS_EPROTONOSUPPORT),
+    N(ECONNREFUSED, PS_ECONNREFUSED),
+    N(ECONNRESET, PS_ECONNRESET),
+    N(ECONNABORTED, PS_ECONNABORTED),
+    N(EPIPE, PS_EPIPE),
+    N(ENOTCONN, PS_ENOTCONN),
+    N(EISCONN, PS_EISCONN),
+    N(EINPROGRESS, PS_EINPROGRESS),
+    N(EALREADY, PS_EALREADY),
+    N(ENETUNREACH, PS_ENETUNREACH),
+    N(EHOSTUNREACH, PS_EHOSTUNREACH),
+    N(EMSGSIZE, PS_EMSGSIZE),
+    N(EACCES, PS_EACCES),
+    N(EMFILE, PS_EMFILE),
+    N(ENOBUFS, PS_ENOBUFS),
+    N(ENOTSOCK, PS_ENOTSOCK),
+    N(ENETDOWN, PS_ENETDOWN),
+    N(ENETRESET, PS_ENETRESET),
+    N(EPROTOTYPE, PS_EPROTOTYPE),
+    N(ENOPROTOOPT, PS_ENOPROTOOPT),
+    N(EDESTADDRREQ, PS_EDESTADDRREQ),
+#ifdef ESHUTDOWN
+    N(ESHUTDOWN, PS_ESHUTDOWN),
+#endif
+#ifdef EHOSTDOWN
+    N(EHOSTDOWN, PS_EHOSTDOWN),
+#endif
+    N(EPERM, PS_EPERM),
+    N(ENOENT, PS_ENOENT),
+    N(ENFILE, PS_ENFILE),
+    N(ENAMETOOLONG, PS_ENAMETOOLONG),
+#endif
+};
+#undef N
+
+TEST(native_codes_map_to_the_code_of_the_same_meaning)
+{
+    size_t i;
+    int bad = 0;
+    for (i = 0; i < sizeof natives / sizeof natives[0]; i++) {
+        int got = ps_error_from_native(natives[i].native);
+        if (got != natives[i].code) {
+            NOTE("%s (%d) -> %d (%s), want %s", natives[i].native_name, natives[i].native, got,
+                 ps_errname(got), ps_errname(natives[i].code));
+            bad++;
+        }
+    }
+    ASSERT_EQ(bad, 0);
+}
+
+TEST(native_zero_is_success_and_unmapped_is_unknown)
+{
+    ASSERT_EQ(ps_error_from_native(0), 0);
+    ASSERT_ERR(ps_error_from_native(987654), PS_EUNKNOWN);
+    ASSERT_ERR(ps_error_from_native(-1), PS_EUNKNOWN);
+    ASSERT_ERR(ps_error_from_native(INT_MIN), PS_EUNKNOWN);
+    ASSERT_ERR(ps_error_from_native(INT_MAX), PS_EUNKNOWN);
+}
+
+TEST(version_string_matches_the_version_macros)
+{
+    char want[64];
+    snprintf(want, sizeof want, "%d.%d.%d", PS_VERSION_MAJOR, PS_VERSION_MINOR, PS_VERSION_PATCH);
+    ASSERT_NOT_NULL(ps_version());
+    ASSERT_STREQ(ps_version(), want);
+}
+
+TEST_LIST = {
+    TEST_ENTRY(every_code_is_negative_and_distinct),
+    TEST_ENTRY(every_code_has_its_macro_name),
+    TEST_ENTRY(every_code_has_its_own_message),
+    TEST_ENTRY(strerror_and_errname_are_never_null),
+    TEST_ENTRY(native_codes_map_to_the_code_of_the_same_meaning),
+    TEST_ENTRY(native_zero_is_success_and_unmapped_is_unknown),
+    TEST_ENTRY(version_string_matches_the_version_macros),
+};
+TEST_MAIN()
