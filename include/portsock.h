@@ -86,6 +86,25 @@ typedef struct ps_addrinfo {
     struct ps_addrinfo *next;
 } ps_addrinfo;
 
+/* One buffer of a scatter/gather call. */
+typedef struct ps_iovec {
+    void *base;
+    size_t len;
+} ps_iovec;
+
+/* The most buffers one ps_sendmsg / ps_recvmsg takes, on every platform
+ * (Linux's IOV_MAX); more is PS_EINVAL. */
+#define PS_IOV_MAX 1024
+
+typedef struct ps_msg {
+    ps_addr *addr;     /* send: destination or NULL; recv: source or NULL */
+    ps_iovec *iov;     /* scatter/gather buffers */
+    size_t iovlen;     /* at most PS_IOV_MAX */
+    void *control;     /* ancillary data in the platform's layout: see ps_cmsg_* */
+    size_t controllen; /* recv: capacity going in, length used coming out */
+    int flags;         /* recv, out: PS_MSG_TRUNC / PS_MSG_CTRUNC */
+} ps_msg;
+
 #define PS_TIMEOUT_NONE (-1.0)    /* block without limit */
 #define PS_TIMEOUT_DEFAULT (-2.0) /* where a call takes one: ps_getdefaulttimeout() */
 
@@ -393,6 +412,82 @@ PS_API int ps_sendall(ps_socket *s, const void *buf, size_t len, int flags, size
 /* Sends one datagram to `to` (or, with a NULL `to`, to the connected peer). */
 PS_API ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags,
                            const ps_addr *to);
+
+/* ------------------------------------------------------------------------ */
+/* Scatter/gather, ancillary data, sendfile                                 */
+/* ------------------------------------------------------------------------ */
+
+/* Receives into msg->iov (scatter), with the source in msg->addr (if not
+ * NULL) and ancillary data in msg->control. msg->flags reports PS_MSG_TRUNC
+ * (a datagram was longer than the buffers: the first bytes are there) and
+ * PS_MSG_CTRUNC (control data was cut) on every platform. Timeouts as for
+ * ps_recv. Windows: WSARecvMsg for datagrams, WSARecv with buffer arrays for
+ * streams (where WSARecvMsg is refused). Errors as ps_recv, and PS_EINVAL
+ * for more than PS_IOV_MAX buffers or a NULL base with a non-zero length. */
+PS_API ptrdiff_t ps_recvmsg(ps_socket *s, ps_msg *msg, int flags);
+
+/* Sends msg->iov gathered into one message (to msg->addr if not NULL), with
+ * ancillary data from msg->control (built with ps_cmsg_put_*). Returns the
+ * bytes sent. Windows: WSASendMsg for datagrams, WSASend for streams. */
+PS_API ptrdiff_t ps_sendmsg(ps_socket *s, const ps_msg *msg, int flags);
+
+/* Kinds of ancillary message. */
+#define PS_CMSG_OTHER 0
+#define PS_SCM_RIGHTS 1   /* descriptors passed over AF_UNIX (POSIX only) */
+#define PS_IP_PKTINFO 2   /* an IPv4 datagram's destination / a send's source */
+#define PS_IPV6_PKTINFO 3 /* the same for IPv6 */
+
+typedef struct ps_cmsg ps_cmsg; /* one control message inside msg->control */
+
+/* Bytes one control message with datalen bytes of data takes. */
+PS_API size_t ps_cmsg_space(size_t datalen);
+/* The first / next control message, or NULL. Iteration checks every length
+ * against msg->controllen: a malformed or cut buffer ends the iteration, it
+ * is never read out of bounds. */
+PS_API const ps_cmsg *ps_cmsg_first(const ps_msg *msg);
+PS_API const ps_cmsg *ps_cmsg_next(const ps_msg *msg, const ps_cmsg *c);
+/* PS_SCM_RIGHTS, PS_IP_PKTINFO, PS_IPV6_PKTINFO or PS_CMSG_OTHER. */
+PS_API int ps_cmsg_kind(const ps_cmsg *c);
+/* The message's native level and type, and its data. */
+PS_API int ps_cmsg_native(const ps_cmsg *c, int *level, int *type, const void **data,
+                          size_t *len);
+/* The destination address of a received datagram (port 0). */
+PS_API int ps_cmsg_get_pktinfo(const ps_cmsg *c, ps_addr *dst);
+/* Copies up to max received descriptors to fds and returns how many the
+ * message holds (call again with a larger array when that is more than
+ * max). The caller owns every descriptor a received message holds, and
+ * closes them; they arrive non-inheritable. PS_ENOTSUP on Windows. */
+PS_API int ps_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max);
+/* Appends a PKTINFO message choosing the source address of a send (IPv4 or
+ * IPv6 by src's family) to msg->control, whose size is capacity;
+ * msg->controllen grows. PS_ENOBUFS when it does not fit. */
+PS_API int ps_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src);
+/* Appends an SCM_RIGHTS message passing n descriptors (POSIX AF_UNIX);
+ * PS_ENOTSUP on Windows. */
+PS_API int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n);
+
+/* Sends a file's bytes from offset: count bytes, or to EOF when count is 0,
+ * as Python's socket.sendfile(). Linux and the BSDs use sendfile(2),
+ * Windows TransmitFile (for blocking sockets), and a read + send loop
+ * wherever the fast path is missing or refuses. The socket's timeout bounds
+ * the whole call. Returns the bytes sent (0 for an empty file or an offset
+ * past its end) or an error; in every case the file position is left at
+ * offset + the bytes really sent, so a retry from the current position
+ * neither loses nor repeats a byte. Errors: PS_EINVAL (NULL, a datagram or a
+ * non-blocking socket), PS_ETIMEDOUT, PS_EPIPE, PS_ECONNRESET, ... */
+PS_API int64_t ps_sendfile(ps_socket *s, FILE *f, uint64_t offset, uint64_t count);
+
+/* ps_sendfile_ex flags, and the paths it reports. */
+#define PS_SENDFILE_COPY_ONLY 0x01 /* skip the kernel fast path (for tests) */
+#define PS_SENDFILE_PATH_NONE 0    /* nothing needed sending */
+#define PS_SENDFILE_PATH_KERNEL 1  /* sendfile(2) / TransmitFile */
+#define PS_SENDFILE_PATH_COPY 2    /* read + send */
+
+/* ps_sendfile with flags. *path (if not NULL) tells which path carried the
+ * bytes (the copy path, if the fast path gave up part way through), *sent
+ * (if not NULL) how many went out, on failure too. */
+PS_API int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, int flags,
+                              int *path, uint64_t *sent);
 
 /* ------------------------------------------------------------------------ */
 /* Streams (Python's makefile)                                              */

@@ -113,6 +113,37 @@ int ps__sys_descriptor(ps_native h);
 /* A stdio FILE on a non-inheritable duplicate of h; PS_ENOTSUP on Windows. */
 int ps__sys_fdopen(ps_native h, const char *mode, FILE **out);
 
+/* ---- scatter/gather and ancillary data ---- */
+
+/* msg is checked: iovlen <= PS_IOV_MAX, no NULL base with a length, total
+ * length <= PTRDIFF_MAX. type is the socket's PS_SOCK_*, for backends that
+ * need different calls for streams and datagrams. recvmsg sets msg->flags
+ * (PS_MSG_TRUNC / PS_MSG_CTRUNC), msg->controllen and msg->addr->len. */
+ptrdiff_t ps__sys_recvmsg(ps_native h, ps_msg *msg, int flags, int type);
+ptrdiff_t ps__sys_sendmsg(ps_native h, const ps_msg *msg, int flags, int type);
+
+/* The control-message helpers of portsock.h, on the platform's layout;
+ * pointers are checked by the core. */
+size_t ps__sys_cmsg_space(size_t datalen);
+const ps_cmsg *ps__sys_cmsg_first(const ps_msg *msg);
+const ps_cmsg *ps__sys_cmsg_next(const ps_msg *msg, const ps_cmsg *c);
+int ps__sys_cmsg_kind(const ps_cmsg *c);
+int ps__sys_cmsg_native(const ps_cmsg *c, int *level, int *type, const void **data, size_t *len);
+int ps__sys_cmsg_get_pktinfo(const ps_cmsg *c, ps_addr *dst);
+int ps__sys_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max);
+int ps__sys_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src);
+int ps__sys_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n);
+
+/* ---- files ---- */
+
+/* One step of the kernel's file sending: up to count bytes of f's file from
+ * offset, without moving f's position. Returns the bytes sent, 0 at end of
+ * file, PS_EAGAIN when h would block, or PS_ENOTSUP when the fast path
+ * cannot serve this file or socket here (the core then copies). */
+int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count);
+/* fseek to a 64-bit offset (Windows' fseek takes a 32-bit long). */
+int ps__sys_fseek64(FILE *f, uint64_t offset);
+
 /* ---- readiness and time ---- */
 
 #define PS__WAIT_READ 1

@@ -1,0 +1,135 @@
+/* ps_sendmsg / ps_recvmsg and the control-message helpers: checks here,
+ * the platform's layouts in the backend. */
+#include "core.h"
+
+#define PS__MSG_KNOWN_FLAGS PS__MSG_IN_FLAGS
+
+/* Buffers: at most PS_IOV_MAX, no NULL base with a length, and a total that
+ * a ptrdiff_t result can report. */
+static int ps__msg_check(const ps_socket *s, const ps_msg *msg, int flags)
+{
+    size_t i, total = 0;
+    if (!s || !msg || (flags & ~PS__MSG_KNOWN_FLAGS))
+        return PS_EINVAL;
+    if ((!msg->iov && msg->iovlen > 0) || msg->iovlen > PS_IOV_MAX)
+        return PS_EINVAL;
+    if (!msg->control && msg->controllen > 0)
+        return PS_EINVAL;
+    for (i = 0; i < msg->iovlen; i++) {
+        if (!msg->iov[i].base && msg->iov[i].len > 0)
+            return PS_EINVAL;
+        if (msg->iov[i].len > (size_t)PTRDIFF_MAX - total)
+            return PS_EINVAL;
+        total += msg->iov[i].len;
+    }
+    return 0;
+}
+
+ptrdiff_t ps_recvmsg(ps_socket *s, ps_msg *msg, int flags)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    size_t capacity;
+    ptrdiff_t n;
+    int rc = ps__msg_check(s, msg, flags);
+    if (rc < 0)
+        return rc;
+    capacity = msg->controllen;
+    for (;;) {
+        msg->controllen = capacity;
+        msg->flags = 0;
+        n = ps__sys_recvmsg(s->h, msg, flags, s->type);
+        if (n != PS_EAGAIN)
+            return n;
+        if ((rc = ps__await(s, PS__WAIT_READ, &d)) < 0) {
+            msg->controllen = 0;
+            return rc;
+        }
+    }
+}
+
+ptrdiff_t ps_sendmsg(ps_socket *s, const ps_msg *msg, int flags)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    ptrdiff_t n;
+    int rc = ps__msg_check(s, msg, flags);
+    if (rc < 0)
+        return rc;
+    if (msg->addr && (msg->addr->len == 0 || msg->addr->len > sizeof msg->addr->storage))
+        return PS_EINVAL;
+    for (;;) {
+        n = ps__sys_sendmsg(s->h, msg, flags, s->type);
+        if (n != PS_EAGAIN)
+            return n;
+        if ((rc = ps__await(s, PS__WAIT_WRITE, &d)) < 0)
+            return rc;
+    }
+}
+
+size_t ps_cmsg_space(size_t datalen)
+{
+    return ps__sys_cmsg_space(datalen);
+}
+
+const ps_cmsg *ps_cmsg_first(const ps_msg *msg)
+{
+    if (!msg || !msg->control)
+        return NULL;
+    return ps__sys_cmsg_first(msg);
+}
+
+const ps_cmsg *ps_cmsg_next(const ps_msg *msg, const ps_cmsg *c)
+{
+    if (!msg || !msg->control || !c)
+        return NULL;
+    return ps__sys_cmsg_next(msg, c);
+}
+
+int ps_cmsg_kind(const ps_cmsg *c)
+{
+    return c ? ps__sys_cmsg_kind(c) : PS_EINVAL;
+}
+
+int ps_cmsg_native(const ps_cmsg *c, int *level, int *type, const void **data, size_t *len)
+{
+    if (!c || !level || !type || !data || !len)
+        return PS_EINVAL;
+    return ps__sys_cmsg_native(c, level, type, data, len);
+}
+
+int ps_cmsg_get_pktinfo(const ps_cmsg *c, ps_addr *dst)
+{
+    if (!c || !dst)
+        return PS_EINVAL;
+    return ps__sys_cmsg_get_pktinfo(c, dst);
+}
+
+int ps_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max)
+{
+    if (!c || (!fds && max > 0))
+        return PS_EINVAL;
+    return ps__sys_cmsg_get_fds(c, fds, max);
+}
+
+/* The control buffer must hold what it already holds. */
+static int ps__control_check(const ps_msg *msg, size_t capacity)
+{
+    if (!msg || !msg->control || msg->controllen > capacity)
+        return PS_EINVAL;
+    return 0;
+}
+
+int ps_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src)
+{
+    int rc = ps__control_check(msg, capacity);
+    if (rc < 0 || !src || src->len == 0 || src->len > sizeof src->storage)
+        return rc < 0 ? rc : PS_EINVAL;
+    return ps__sys_cmsg_put_pktinfo(msg, capacity, src);
+}
+
+int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n)
+{
+    int rc = ps__control_check(msg, capacity);
+    if (rc < 0 || !fds || n == 0 || n > 253) /* SCM_MAX_FD on Linux */
+        return rc < 0 ? rc : PS_EINVAL;
+    return ps__sys_cmsg_put_fds(msg, capacity, fds, n);
+}

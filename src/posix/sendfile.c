@@ -1,0 +1,71 @@
+/* The kernel's file sending: sendfile(2) on Linux, FreeBSD and macOS. */
+#include "posix.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/sendfile.h>
+#elif defined(__FreeBSD__) || defined(__APPLE__)
+#include <sys/uio.h>
+#endif
+
+/* Linux's sendfile moves at most this much in one call. */
+#define PS__SENDFILE_MAX 0x7ffff000
+
+int ps__sys_fseek64(FILE *f, uint64_t offset)
+{
+    if (offset > (uint64_t)INT64_MAX || (off_t)offset < 0 || (uint64_t)(off_t)offset != offset)
+        return PS_EINVAL;
+    return fseeko(f, (off_t)offset, SEEK_SET) == 0 ? 0 : ps__posix_error();
+}
+
+int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count)
+{
+    int fd = fileno(f);
+    size_t len = count > PS__SENDFILE_MAX ? PS__SENDFILE_MAX : (size_t)count;
+    if (fd < 0 || (uint64_t)(off_t)offset != offset)
+        return PS_ENOTSUP;
+#if defined(__linux__)
+    {
+        off_t off = (off_t)offset;
+        ssize_t n;
+        do {
+            n = sendfile(h, fd, &off, len);
+        } while (n < 0 && errno == EINTR);
+        if (n >= 0)
+            return n;
+        /* Files that cannot be mapped (pipes, some file systems) refuse. */
+        if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
+            return PS_ENOTSUP;
+        return ps__posix_error();
+    }
+#elif defined(__FreeBSD__) || defined(__APPLE__)
+    {
+        /* Both report the bytes sent even when the call fails (EAGAIN, EINTR). */
+        off_t sent;
+        int rc;
+        do {
+#if defined(__APPLE__)
+            sent = (off_t)len;
+            rc = sendfile(fd, h, (off_t)offset, &sent, NULL, 0);
+#else
+            sent = 0;
+            rc = sendfile(fd, h, (off_t)offset, len, NULL, &sent, 0);
+#endif
+        } while (rc < 0 && errno == EINTR && sent == 0);
+        if (sent > 0)
+            return (int64_t)sent;
+        if (rc == 0)
+            return 0;
+        if (errno == ENOTSOCK || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOTSUP)
+            return PS_ENOTSUP;
+        return ps__posix_error();
+    }
+#else
+    (void)h;
+    (void)len;
+    return PS_ENOTSUP;
+#endif
+}

@@ -1,0 +1,111 @@
+/* ps_sendfile: the kernel's fast path where the backend has one, a read +
+ * send loop everywhere else, one deadline over both, and the file position
+ * always left just after the last byte really sent. */
+#include "core.h"
+
+#include <stdlib.h>
+
+#define PS__COPY_CHUNK 65536
+
+/* Remaining bytes of a request: count 0 means "to EOF". */
+static uint64_t ps__left(uint64_t count, uint64_t sent)
+{
+    return count == 0 ? UINT64_MAX : count - sent;
+}
+
+static int64_t ps__sendfile_kernel(ps_socket *s, FILE *f, uint64_t offset, uint64_t count,
+                                   uint64_t *sent, ps__deadline *d)
+{
+    for (;;) {
+        int64_t n;
+        int rc;
+        if (ps__left(count, *sent) == 0)
+            return 0;
+        n = ps__sys_sendfile(s->h, f, offset + *sent, ps__left(count, *sent));
+        if (n > 0) {
+            *sent += (uint64_t)n;
+            continue;
+        }
+        if (n != PS_EAGAIN)
+            return n; /* 0 at EOF, PS_ENOTSUP to copy instead, or the error */
+        if ((rc = ps__await(s, PS__WAIT_WRITE, d)) < 0)
+            return rc;
+    }
+}
+
+static int64_t ps__sendfile_copy(ps_socket *s, FILE *f, uint64_t offset, uint64_t count,
+                                 uint64_t *sent, ps__deadline *d)
+{
+    char *buf = (char *)malloc(PS__COPY_CHUNK);
+    int64_t rc = 0;
+    if (!buf)
+        return PS_ENOMEM;
+    if (ps__sys_fseek64(f, offset + *sent) < 0)
+        rc = PS_EINVAL;
+    while (rc == 0 && ps__left(count, *sent) > 0) {
+        uint64_t want = ps__left(count, *sent);
+        size_t len = fread(buf, 1, want < PS__COPY_CHUNK ? (size_t)want : PS__COPY_CHUNK, f);
+        size_t done = 0;
+        if (len == 0) {
+            rc = ferror(f) ? PS_EUNKNOWN : 0;
+            break;
+        }
+        while (done < len) {
+            ptrdiff_t n = ps__sys_send(s->h, buf + done, len - done, 0, NULL);
+            if (n >= 0) {
+                done += (size_t)n;
+                *sent += (uint64_t)n;
+            } else if (n != PS_EAGAIN || (n = ps__await(s, PS__WAIT_WRITE, d)) < 0) {
+                rc = n;
+                break;
+            }
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, int flags,
+                       int *path, uint64_t *sent_out)
+{
+    ps__deadline d = PS__DEADLINE_INIT;
+    uint64_t sent = 0;
+    int64_t rc = PS_ENOTSUP;
+    int used = PS_SENDFILE_PATH_NONE;
+    if (path)
+        *path = PS_SENDFILE_PATH_NONE;
+    if (sent_out)
+        *sent_out = 0;
+    if (!s || !f || (flags & ~PS_SENDFILE_COPY_ONLY) || offset > INT64_MAX)
+        return PS_EINVAL;
+    /* As Python: a stream socket that may wait (blocking or a timeout). */
+    if (s->type != PS_SOCK_STREAM || s->timeout == 0.0)
+        return PS_EINVAL;
+    /* Writes still in f's buffer belong to the file. */
+    if (fflush(f) != 0)
+        return PS_EINVAL;
+    if (!(flags & PS_SENDFILE_COPY_ONLY)) {
+        rc = ps__sendfile_kernel(s, f, offset, count, &sent, &d);
+        if (sent > 0)
+            used = PS_SENDFILE_PATH_KERNEL;
+    }
+    if (rc == PS_ENOTSUP) {
+        rc = ps__sendfile_copy(s, f, offset, count, &sent, &d);
+        used = PS_SENDFILE_PATH_COPY;
+    }
+    if (path)
+        *path = used;
+    if (sent_out)
+        *sent_out = sent;
+    /* The position says what really went out, on failure too. */
+    if (ps__sys_fseek64(f, offset + sent) < 0 && rc == 0)
+        rc = PS_EINVAL;
+    if (rc < 0)
+        return rc;
+    return (int64_t)sent;
+}
+
+int64_t ps_sendfile(ps_socket *s, FILE *f, uint64_t offset, uint64_t count)
+{
+    return ps_sendfile_ex(s, f, offset, count, 0, NULL, NULL);
+}
