@@ -680,6 +680,29 @@ PS_API int ps_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *se
 /* This machine's host name, NUL-terminated; PS_ENOBUFS if it does not fit. */
 PS_API int ps_gethostname(char *buf, size_t size);
 
+/* ------------------------------------------------------------------------ */
+/* Diagnostics                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Counters of internal paths that differ between platforms, so that tests
+ * and benchmarks can see which one ran; per process, and approximate when
+ * threads take the same path at once. */
+#define PS_DIAG_POLL_NATIVE 1    /* waits of ps_poll / the poll selector in poll() or WSAPoll */
+#define PS_DIAG_POLL_SELECT 2    /* ... in select() (Windows: when failed connects must show) */
+#define PS_DIAG_RECVMSG_STREAM 3 /* ps_recvmsg on streams: recvmsg (POSIX), WSARecv (Windows) */
+#define PS_DIAG_RECVMSG_DGRAM 4  /* ps_recvmsg on datagrams: recvmsg / WSARecvMsg */
+
+/* A counter's value (0 for an unknown counter). */
+PS_API uint64_t ps_diag_count(int counter);
+
+/* Knobs that force a path a machine would not take by itself, to test a
+ * workaround where the bug it works around does not show. */
+#define PS_DIAG_FORCE_POLL_SELECT 1 /* Windows: every poll wait in select(), not WSAPoll */
+
+/* Sets a knob (on != 0) for the whole process; PS_ENOTSUP where the
+ * platform has no such path, PS_EINVAL for an unknown knob. */
+PS_API int ps_diag_force(int knob, int on);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,6 +45,10 @@ int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, size_t n, 
     if (!addrs || n == 0 || !ps__timeout_valid(timeout))
         return PS_EINVAL;
     for (i = 0; i < n; i++) {
+        if (ps_addr_family(&addrs[i]) < 0)
+            return PS_EINVAL;
+    }
+    for (i = 0; i < n; i++) {
         rc = ps__try_address(out, &addrs[i], timeout, source, &rank);
         if (rc == 0)
             return 0;

@@ -60,7 +60,11 @@ int ps_getopt(ps_socket *s, int opt, int *value)
     if (!s || !value || !ps__opt_known(opt))
         return PS_EINVAL;
     if (opt == PS_OPT_TYPE) {
-        *value = s->type;
+        /* Asked of the OS, like SO_TYPE: a dead handle says so. */
+        int family, type, rc = ps__sys_socket_info(s->h, &family, &type);
+        if (rc < 0)
+            return rc;
+        *value = type;
         return 0;
     }
     if (opt == PS_OPT_ERROR) {

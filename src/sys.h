@@ -208,6 +208,12 @@ int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv
                         int flags);
 int ps__sys_gethostname(char *buf, size_t size);
 
+/* ---- diagnostics ---- */
+
+/* The backend's path counters and knobs (PS_DIAG_* of portsock.h). */
+uint64_t ps__sys_diag_count(int counter);
+int ps__sys_diag_force(int knob, int on);
+
 /* ---- selector backends ---- */
 
 /* One socket registered with a selector; owned by the core. */

@@ -67,9 +67,9 @@ ptrdiff_t ps__sys_recvmsg(ps_native h, ps_msg *msg, int flags, int type)
     struct msghdr mh;
     int native = flags ? ps__posix_msg_flags(flags) : 0;
     ssize_t n;
-    (void)type;
     if (!iov)
         return PS_ENOMEM;
+    ps__posix_diag[type == PS_SOCK_STREAM ? PS_DIAG_RECVMSG_STREAM : PS_DIAG_RECVMSG_DGRAM]++;
 #ifdef MSG_CMSG_CLOEXEC
     native |= MSG_CMSG_CLOEXEC; /* atomic: no fork+exec can inherit them */
 #endif

@@ -50,4 +50,8 @@ int ps__posix_poll_events(int revents);
 const ps__selector_ops *ps__posix_epoll_ops(void);
 const ps__selector_ops *ps__posix_kqueue_ops(void);
 
+/* Path counters (PS_DIAG_*), indexed by counter. */
+#define PS__POSIX_DIAG_SLOTS 8
+extern uint64_t ps__posix_diag[PS__POSIX_DIAG_SLOTS];
+
 #endif

@@ -52,6 +52,7 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
                               ((items[i].events & PS_POLLOUT) ? POLLOUT : 0));
         p[i].revents = 0;
     }
+    ps__posix_diag[PS_DIAG_POLL_NATIVE]++;
     rc = poll(p, (nfds_t)n, ps__posix_timeout_ms(timeout));
     if (rc < 0) {
         rc = errno == EINTR ? 0 : ps__posix_error();
