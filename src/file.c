@@ -193,7 +193,8 @@ ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size)
         return PS_EBADF;
     max = size - 1;
     for (;;) {
-        const char *start = f->rbuf + f->rpos;
+        /* rbuf is NULL until the first fill: no arithmetic on it before. */
+        const char *start = f->rbuf ? f->rbuf + f->rpos : NULL;
         size_t have = f->rend - f->rpos, look = have < max ? have : max, len = 0;
         const char *nl = look > scanned ? (const char *)memchr(start + scanned, '\n', look - scanned)
                                         : NULL;
@@ -211,7 +212,9 @@ ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size)
                 continue;
             len = have; /* EOF: the last piece, maybe without '\n', or 0 */
         }
-        memcpy(buf, f->rbuf + f->rpos, len);
+        /* Not `start`: the fill may have moved the buffer. */
+        if (len > 0)
+            memcpy(buf, f->rbuf + f->rpos, len);
         buf[len] = '\0';
         f->rpos += len;
         return (ptrdiff_t)len;
