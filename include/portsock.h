@@ -698,6 +698,10 @@ PS_API uint64_t ps_diag_count(int counter);
 /* Knobs that force a path a machine would not take by itself, to test a
  * workaround where the bug it works around does not show. */
 #define PS_DIAG_FORCE_POLL_SELECT 1 /* Windows: every poll wait in select(), not WSAPoll */
+/* Linux: sockets whose timeout is set from now on are non-blocking and
+ * waited for with poll, as on other systems, instead of using the kernel's
+ * SO_RCVTIMEO / SO_SNDTIMEO (so that tests cover both ways). */
+#define PS_DIAG_FORCE_WAIT_TIMEOUTS 2
 
 /* Sets a knob (on != 0) for the whole process; PS_ENOTSUP where the
  * platform has no such path, PS_EINVAL for an unknown knob. */

@@ -12,9 +12,11 @@ struct ps_socket {
     ps_native h;
     int family; /* PS_AF_* */
     int type;   /* PS_SOCK_* */
-    /* PS_TIMEOUT_NONE, 0.0 or > 0 seconds. The native socket is in
-     * non-blocking mode exactly when this is not PS_TIMEOUT_NONE. */
+    /* PS_TIMEOUT_NONE, 0.0 or > 0 seconds; the native mode that carries
+     * it out is set by ps__apply_timeout. */
     double timeout;
+    /* 1 when the kernel times each try (see ps__sys_set_timeout). */
+    int kernel_timed;
     /* The user's reference plus one per open ps_file: the object and the
      * native socket live until the last one is dropped. */
     int refs;
@@ -47,10 +49,27 @@ int ps__timeout_valid(double seconds);
 /* A deadline that starts only when the first wait is needed, so that an
  * operation on a ready socket never reads the clock. */
 typedef struct ps__deadline {
-    double at; /* monotonic seconds; < 0 while not started */
+    double at;    /* monotonic seconds; < 0 while not started */
+    int narrowed; /* PS__WAIT_* sides whose kernel timeout is cut to the time left */
 } ps__deadline;
 
-#define PS__DEADLINE_INIT {-1.0}
+/* clang-format off */
+#define PS__DEADLINE_INIT {-1.0, 0}
+/* clang-format on */
+
+/* Puts s's native socket in the mode for `timeout` (old: the mode it is in,
+ * NaN when unknown) and records it in s. */
+int ps__apply_timeout(ps_socket *s, double old, double timeout);
+
+/* One try of an operation on s: its result, PS_EAGAIN or PS__EINTR. */
+typedef ptrdiff_t (*ps__try_fn)(ps_socket *s, void *ctx);
+
+/* THE timeout loop of portsock, for every operation on a socket: tries
+ * first, and only on PS_EAGAIN or PS__EINTR applies the socket's timeout
+ * (waits with the time left, or narrows the kernel's timeout to it) and
+ * tries again, until the deadline d (shared by the pieces of a sendall).
+ * A ready socket costs one system call. */
+ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d);
 
 /* Seconds left until d for an operation with this timeout, starting d at
  * the first call: PS_TIMEOUT_NONE for no limit, 0 once it has passed. */
@@ -61,12 +80,5 @@ double ps__deadline_left(ps__deadline *d, double timeout);
  * resumed with the rest of the time. For poll and selector waits. */
 int ps__wait_until(double timeout, int (*wait)(void *ctx, double left), void *ctx);
 
-/* The one timeout policy of portsock, called after an operation on s gave
- * PS_EAGAIN: returns PS_EAGAIN when s is non-blocking (or blocking natively,
- * which cannot wait), PS_ETIMEDOUT once the deadline has passed, else waits
- * for `events` (PS__WAIT_*) with the time left and returns 0 so that the
- * caller tries the operation again. A signal during the wait keeps the
- * deadline. */
-int ps__await(const ps_socket *s, int events, ps__deadline *d);
 
 #endif /* PS_CORE_H */

@@ -8,7 +8,7 @@ uint64_t ps_diag_count(int counter)
 
 int ps_diag_force(int knob, int on)
 {
-    if (knob != PS_DIAG_FORCE_POLL_SELECT)
+    if (knob != PS_DIAG_FORCE_POLL_SELECT && knob != PS_DIAG_FORCE_WAIT_TIMEOUTS)
         return PS_EINVAL;
     return ps__sys_diag_force(knob, on);
 }

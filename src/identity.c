@@ -2,6 +2,8 @@
  * duplicating it, and whether child processes inherit it. */
 #include "core.h"
 
+#include <math.h>
+
 int ps_socket_from_native(ps_socket **out, ps_native h)
 {
     double timeout = ps_getdefaulttimeout();
@@ -14,11 +16,19 @@ int ps_socket_from_native(ps_socket **out, ps_native h)
     rc = ps__sys_socket_info(h, &family, &type);
     if (rc < 0)
         return rc;
-    rc = ps__sys_set_nonblocking(h, timeout != PS_TIMEOUT_NONE);
+    rc = ps__socket_wrap(out, h, family, type, PS_TIMEOUT_NONE);
     if (rc < 0)
         return rc;
-    /* On failure the caller still owns h. */
-    return ps__socket_wrap(out, h, family, type, timeout);
+    /* Whatever mode h was in, it takes the default timeout's. */
+    (*out)->kernel_timed = 1; /* unknown: clear any kernel timeouts */
+    rc = ps__apply_timeout(*out, NAN, timeout);
+    if (rc < 0) {
+        /* On failure the caller still owns h. */
+        (*out)->detached = 1;
+        ps__socket_release(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int ps_dup(ps_socket *s, ps_socket **out)
@@ -33,13 +43,19 @@ int ps_dup(ps_socket *s, ps_socket **out)
     rc = ps__sys_dup(s->h, &h);
     if (rc < 0)
         return rc;
-    /* A Windows duplicate does not carry the mode over; on POSIX the mode is
-     * shared already and this changes nothing. */
-    rc = ps__sys_set_nonblocking(h, s->timeout != PS_TIMEOUT_NONE);
-    if (rc == 0)
-        rc = ps__socket_wrap(out, h, s->family, s->type, s->timeout);
-    if (rc < 0)
+    rc = ps__socket_wrap(out, h, s->family, s->type, PS_TIMEOUT_NONE);
+    if (rc < 0) {
         ps__sys_close(h);
+        return rc;
+    }
+    /* A Windows duplicate does not carry the mode over; on POSIX it is the
+     * same socket, and setting its mode again changes nothing. */
+    (*out)->kernel_timed = s->kernel_timed;
+    rc = ps__apply_timeout(*out, NAN, s->timeout);
+    if (rc < 0) {
+        ps__socket_release(*out);
+        *out = NULL;
+    }
     return rc;
 }
 

@@ -1,5 +1,5 @@
-/* The data calls. Each tries the operation first and waits only on
- * PS_EAGAIN (ps__await), so a ready socket costs exactly one system call. */
+/* The data calls, each a try function run by ps__run: a ready socket costs
+ * exactly one system call, in every timeout mode. */
 #include "core.h"
 
 /* Lengths are returned as ptrdiff_t, so a longer request cannot be reported. */
@@ -12,10 +12,31 @@ static int ps__check_buffer(const ps_socket *s, const void *buf, size_t len, int
     return 0;
 }
 
+typedef struct ps__xfer {
+    void *into;        /* recv */
+    const void *from;  /* send */
+    size_t len;
+    int flags;
+    ps_addr *source;   /* recv, may be NULL */
+    const ps_addr *to; /* send, may be NULL */
+} ps__xfer;
+
+static ptrdiff_t ps__try_recv(ps_socket *s, void *ctx)
+{
+    ps__xfer *x = (ps__xfer *)ctx;
+    return ps__sys_recv(s->h, x->into, x->len, x->flags, x->source);
+}
+
+static ptrdiff_t ps__try_send(ps_socket *s, void *ctx)
+{
+    ps__xfer *x = (ps__xfer *)ctx;
+    return ps__sys_send(s->h, x->from, x->len, x->flags, x->to);
+}
+
 ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *from)
 {
     ps__deadline d = PS__DEADLINE_INIT;
-    ptrdiff_t n;
+    ps__xfer x;
     int rc = ps__check_buffer(s, buf, len, flags);
     if (rc < 0)
         return rc;
@@ -23,13 +44,11 @@ ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *f
      * bytes would sleep until data came). */
     if (len == 0)
         return 0;
-    for (;;) {
-        n = ps__sys_recv(s->h, buf, len, flags, from);
-        if (n != PS_EAGAIN)
-            return n;
-        if ((rc = ps__await(s, PS__WAIT_READ, &d)) < 0)
-            return rc;
-    }
+    x.into = buf;
+    x.len = len;
+    x.flags = flags;
+    x.source = from;
+    return ps__run(s, PS__WAIT_READ, ps__try_recv, &x, &d);
 }
 
 ptrdiff_t ps_recv(ps_socket *s, void *buf, size_t len, int flags)
@@ -41,15 +60,12 @@ ptrdiff_t ps_recv(ps_socket *s, void *buf, size_t len, int flags)
 static ptrdiff_t ps__send_until(ps_socket *s, const void *buf, size_t len, int flags,
                                 const ps_addr *to, ps__deadline *d)
 {
-    ptrdiff_t n;
-    int rc;
-    for (;;) {
-        n = ps__sys_send(s->h, buf, len, flags, to);
-        if (n != PS_EAGAIN)
-            return n;
-        if ((rc = ps__await(s, PS__WAIT_WRITE, d)) < 0)
-            return rc;
-    }
+    ps__xfer x;
+    x.from = buf;
+    x.len = len;
+    x.flags = flags;
+    x.to = to;
+    return ps__run(s, PS__WAIT_WRITE, ps__try_send, &x, d);
 }
 
 ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const ps_addr *to)

@@ -25,44 +25,59 @@ static int ps__msg_check(const ps_socket *s, const ps_msg *msg, int flags)
     return 0;
 }
 
+typedef struct ps__msg_call {
+    ps_msg *in;        /* recvmsg */
+    const ps_msg *out; /* sendmsg */
+    size_t capacity;   /* recvmsg: the control buffer's size, for each try */
+    int flags;
+} ps__msg_call;
+
+static ptrdiff_t ps__try_recvmsg(ps_socket *s, void *ctx)
+{
+    ps__msg_call *c = (ps__msg_call *)ctx;
+    c->in->controllen = c->capacity;
+    c->in->flags = 0;
+    return ps__sys_recvmsg(s->h, c->in, c->flags, s->type);
+}
+
+static ptrdiff_t ps__try_sendmsg(ps_socket *s, void *ctx)
+{
+    ps__msg_call *c = (ps__msg_call *)ctx;
+    return ps__sys_sendmsg(s->h, c->out, c->flags, s->type);
+}
+
 ptrdiff_t ps_recvmsg(ps_socket *s, ps_msg *msg, int flags)
 {
     ps__deadline d = PS__DEADLINE_INIT;
-    size_t capacity;
+    ps__msg_call c;
     ptrdiff_t n;
     int rc = ps__msg_check(s, msg, flags);
     if (rc < 0)
         return rc;
-    capacity = msg->controllen;
-    for (;;) {
-        msg->controllen = capacity;
-        msg->flags = 0;
-        n = ps__sys_recvmsg(s->h, msg, flags, s->type);
-        if (n != PS_EAGAIN)
-            return n;
-        if ((rc = ps__await(s, PS__WAIT_READ, &d)) < 0) {
-            msg->controllen = 0;
-            return rc;
-        }
-    }
+    c.in = msg;
+    c.out = NULL;
+    c.capacity = msg->controllen;
+    c.flags = flags;
+    n = ps__run(s, PS__WAIT_READ, ps__try_recvmsg, &c, &d);
+    if (n < 0)
+        msg->controllen = 0;
+    return n;
 }
 
 ptrdiff_t ps_sendmsg(ps_socket *s, const ps_msg *msg, int flags)
 {
     ps__deadline d = PS__DEADLINE_INIT;
-    ptrdiff_t n;
+    ps__msg_call c;
     int rc = ps__msg_check(s, msg, flags);
     if (rc < 0)
         return rc;
     if (msg->addr && (msg->addr->len == 0 || msg->addr->len > sizeof msg->addr->storage))
         return PS_EINVAL;
-    for (;;) {
-        n = ps__sys_sendmsg(s->h, msg, flags, s->type);
-        if (n != PS_EAGAIN)
-            return n;
-        if ((rc = ps__await(s, PS__WAIT_WRITE, &d)) < 0)
-            return rc;
-    }
+    c.in = NULL;
+    c.out = msg;
+    c.capacity = 0;
+    c.flags = flags;
+    return ps__run(s, PS__WAIT_WRITE, ps__try_sendmsg, &c, &d);
 }
 
 size_t ps_cmsg_space(size_t datalen)

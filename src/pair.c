@@ -96,20 +96,28 @@ static int ps__pair_unix(ps_socket *pair[2], int type)
 {
     double timeout = ps_getdefaulttimeout();
     ps_native h[2];
-    int rc = ps__sys_socketpair(h, type, timeout != PS_TIMEOUT_NONE);
+    int i, rc = ps__sys_socketpair(h, type, timeout == 0.0);
     if (rc < 0)
         return rc;
-    rc = ps__socket_wrap(&pair[0], h[0], PS_AF_UNIX, type, timeout);
-    if (rc == 0) {
-        rc = ps__socket_wrap(&pair[1], h[1], PS_AF_UNIX, type, timeout);
-        if (rc == 0)
-            return 0;
-        ps_close(pair[0]);
-        pair[0] = NULL;
-    } else {
-        ps__sys_close(h[0]);
+    for (i = 0; i < 2; i++) {
+        rc = ps__socket_wrap(&pair[i], h[i], PS_AF_UNIX, type, timeout == 0.0 ? 0.0 : PS_TIMEOUT_NONE);
+        if (rc < 0) {
+            ps__sys_close(h[i]);
+            if (i == 0)
+                ps__sys_close(h[1]);
+            break;
+        }
+        if (timeout > 0.0 && (rc = ps__apply_timeout(pair[i], PS_TIMEOUT_NONE, timeout)) < 0) {
+            if (i == 0)
+                ps__sys_close(h[1]);
+            break;
+        }
     }
-    ps__sys_close(h[1]);
+    if (rc < 0) {
+        ps_close(pair[0]);
+        ps_close(pair[1]);
+        pair[0] = pair[1] = NULL;
+    }
     return rc;
 }
 

@@ -13,52 +13,65 @@ static uint64_t ps__left(uint64_t count, uint64_t sent)
     return count == 0 ? UINT64_MAX : count - sent;
 }
 
-static int64_t ps__sendfile_kernel(ps_socket *s, FILE *f, uint64_t offset, uint64_t count,
-                                   uint64_t *sent, ps__deadline *d)
+typedef struct ps__file_call {
+    FILE *f;
+    uint64_t offset, count; /* count 0: to EOF */
+    uint64_t *sent;
+    const char *buf; /* the copy path's chunk */
+    size_t len;
+} ps__file_call;
+
+static ptrdiff_t ps__try_sendfile(ps_socket *s, void *ctx)
 {
-    for (;;) {
-        int64_t n;
-        int rc;
-        if (ps__left(count, *sent) == 0)
-            return 0;
-        n = ps__sys_sendfile(s->h, f, offset + *sent, ps__left(count, *sent));
-        if (n > 0) {
-            *sent += (uint64_t)n;
-            continue;
-        }
-        if (n != PS_EAGAIN)
-            return n; /* 0 at EOF, PS_ENOTSUP to copy instead, or the error */
-        if ((rc = ps__await(s, PS__WAIT_WRITE, d)) < 0)
-            return rc;
-    }
+    ps__file_call *c = (ps__file_call *)ctx;
+    int64_t n = ps__sys_sendfile(s->h, c->f, c->offset + *c->sent, ps__left(c->count, *c->sent));
+    return (ptrdiff_t)n;
 }
 
-static int64_t ps__sendfile_copy(ps_socket *s, FILE *f, uint64_t offset, uint64_t count,
-                                 uint64_t *sent, ps__deadline *d)
+static ptrdiff_t ps__try_send_chunk(ps_socket *s, void *ctx)
+{
+    ps__file_call *c = (ps__file_call *)ctx;
+    return ps__sys_send(s->h, c->buf, c->len, 0, NULL);
+}
+
+static int64_t ps__sendfile_kernel(ps_socket *s, ps__file_call *c, ps__deadline *d)
+{
+    while (ps__left(c->count, *c->sent) > 0) {
+        ptrdiff_t n = ps__run(s, PS__WAIT_WRITE, ps__try_sendfile, c, d);
+        if (n <= 0)
+            return n; /* 0 at EOF, PS_ENOTSUP to copy instead, or the error */
+        *c->sent += (uint64_t)n;
+    }
+    return 0;
+}
+
+static int64_t ps__sendfile_copy(ps_socket *s, ps__file_call *c, ps__deadline *d)
 {
     char *buf = (char *)malloc(PS__COPY_CHUNK);
     int64_t rc = 0;
     if (!buf)
         return PS_ENOMEM;
-    if (ps__sys_fseek64(f, offset + *sent) < 0)
+    if (ps__sys_fseek64(c->f, c->offset + *c->sent) < 0)
         rc = PS_EINVAL;
-    while (rc == 0 && ps__left(count, *sent) > 0) {
-        uint64_t want = ps__left(count, *sent);
-        size_t len = fread(buf, 1, want < PS__COPY_CHUNK ? (size_t)want : PS__COPY_CHUNK, f);
+    while (rc == 0 && ps__left(c->count, *c->sent) > 0) {
+        uint64_t want = ps__left(c->count, *c->sent);
+        size_t len = fread(buf, 1, want < PS__COPY_CHUNK ? (size_t)want : PS__COPY_CHUNK, c->f);
         size_t done = 0;
         if (len == 0) {
-            rc = ferror(f) ? PS_EUNKNOWN : 0;
+            rc = ferror(c->f) ? PS_EUNKNOWN : 0;
             break;
         }
         while (done < len) {
-            ptrdiff_t n = ps__sys_send(s->h, buf + done, len - done, 0, NULL);
-            if (n >= 0) {
-                done += (size_t)n;
-                *sent += (uint64_t)n;
-            } else if (n != PS_EAGAIN || (n = ps__await(s, PS__WAIT_WRITE, d)) < 0) {
+            ptrdiff_t n;
+            c->buf = buf + done;
+            c->len = len - done;
+            n = ps__run(s, PS__WAIT_WRITE, ps__try_send_chunk, c, d);
+            if (n < 0) {
                 rc = n;
                 break;
             }
+            done += (size_t)n;
+            *c->sent += (uint64_t)n;
         }
     }
     free(buf);
@@ -69,6 +82,7 @@ int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, i
                        int *path, uint64_t *sent_out)
 {
     ps__deadline d = PS__DEADLINE_INIT;
+    ps__file_call c;
     uint64_t sent = 0;
     int64_t rc = PS_ENOTSUP;
     int used = PS_SENDFILE_PATH_NONE;
@@ -84,13 +98,17 @@ int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, i
     /* Writes still in f's buffer belong to the file. */
     if (fflush(f) != 0)
         return PS_EINVAL;
+    c.f = f;
+    c.offset = offset;
+    c.count = count;
+    c.sent = &sent;
     if (!(flags & PS_SENDFILE_COPY_ONLY)) {
-        rc = ps__sendfile_kernel(s, f, offset, count, &sent, &d);
+        rc = ps__sendfile_kernel(s, &c, &d);
         if (sent > 0)
             used = PS_SENDFILE_PATH_KERNEL;
     }
     if (rc == PS_ENOTSUP) {
-        rc = ps__sendfile_copy(s, f, offset, count, &sent, &d);
+        rc = ps__sendfile_copy(s, &c, &d);
         used = PS_SENDFILE_PATH_COPY;
     }
     if (path)

@@ -14,6 +14,13 @@ static int ps__type_known(int type)
     return type == PS_SOCK_STREAM || type == PS_SOCK_DGRAM;
 }
 
+/* Creation and accept make sockets blocking, or non-blocking for 0.0 in
+ * the same system call; a positive timeout is applied afterwards. */
+static int ps__nonblocking_at_birth(double timeout)
+{
+    return timeout == 0.0;
+}
+
 int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double timeout)
 {
     ps_socket *s = (ps_socket *)malloc(sizeof *s);
@@ -23,6 +30,7 @@ int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double t
     s->family = family;
     s->type = type;
     s->timeout = timeout;
+    s->kernel_timed = 0;
     s->refs = 1;
     s->detached = 0;
     s->reg = NULL;
@@ -42,12 +50,20 @@ int ps_socket_open(ps_socket **out, int family, int type, int protocol)
         return PS_EAFNOSUPPORT;
     if (!ps__type_known(type) || protocol < 0)
         return PS_EINVAL;
-    rc = ps__sys_socket(&h, family, type, protocol, timeout != PS_TIMEOUT_NONE);
+    rc = ps__sys_socket(&h, family, type, protocol, ps__nonblocking_at_birth(timeout));
     if (rc < 0)
         return rc;
-    rc = ps__socket_wrap(out, h, family, type, timeout);
-    if (rc < 0)
-        ps__sys_close(h);
+    rc = ps__socket_wrap(out, h, family, type, PS_TIMEOUT_NONE);
+    if (rc == 0 && timeout != PS_TIMEOUT_NONE)
+        rc = ps__apply_timeout(*out, ps__nonblocking_at_birth(timeout) ? 0.0 : PS_TIMEOUT_NONE,
+                               timeout);
+    if (rc < 0) {
+        if (*out)
+            ps__socket_release(*out);
+        else
+            ps__sys_close(h);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -132,57 +148,89 @@ int ps_listen(ps_socket *s, int backlog)
     return ps__sys_listen(s->h, backlog);
 }
 
+typedef struct ps__accept_call {
+    ps_native h;
+    ps_addr *peer;
+    int nonblocking;
+} ps__accept_call;
+
+static ptrdiff_t ps__try_accept(ps_socket *s, void *ctx)
+{
+    ps__accept_call *c = (ps__accept_call *)ctx;
+    return ps__sys_accept(s->h, &c->h, c->peer, c->nonblocking);
+}
+
 int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
 {
     ps__deadline d = PS__DEADLINE_INIT;
     double timeout = ps_getdefaulttimeout();
-    ps_native h;
+    ps__accept_call c;
     int rc;
     if (!s || !conn)
         return PS_EINVAL;
     *conn = NULL;
-    for (;;) {
-        rc = ps__sys_accept(s->h, &h, peer, timeout != PS_TIMEOUT_NONE);
-        if (rc != PS_EAGAIN)
-            break;
-        if ((rc = ps__await(s, PS__WAIT_READ, &d)) < 0)
-            return rc;
-    }
+    c.peer = peer;
+    c.nonblocking = ps__nonblocking_at_birth(timeout);
+    rc = (int)ps__run(s, PS__WAIT_READ, ps__try_accept, &c, &d);
     if (rc < 0)
         return rc;
-    rc = ps__socket_wrap(conn, h, s->family, s->type, timeout);
-    if (rc < 0)
-        ps__sys_close(h);
+    rc = ps__socket_wrap(conn, c.h, s->family, s->type, c.nonblocking ? 0.0 : PS_TIMEOUT_NONE);
+    if (rc < 0) {
+        ps__sys_close(c.h);
+        return rc;
+    }
+    /* The new socket takes the default timeout, not the listener's, though
+     * Linux hands the listener's kernel timeouts on to it. */
+    (*conn)->kernel_timed = s->kernel_timed;
+    if (timeout > 0.0 || s->kernel_timed)
+        rc = ps__apply_timeout(*conn, (*conn)->timeout, timeout);
+    if (rc < 0) {
+        ps__socket_release(*conn);
+        *conn = NULL;
+    }
     return rc;
 }
 
-/* A connect under way is done when the socket turns writable (or, on
- * Windows, reports an exception); its outcome is the pending error. */
-static int ps__connect_finish(ps_socket *s, int *native)
+/* A connect under way (non-blocking, or interrupted by a signal) is done
+ * when the socket turns writable (on Windows: or reports an exception);
+ * its outcome is then the pending error. */
+static int ps__connect_finish(ps_socket *s, ps__deadline *d, int *native)
 {
-    ps__deadline d = PS__DEADLINE_INIT;
-    int rc;
-    do {
-        rc = ps__await(s, PS__WAIT_WRITE, &d);
-        if (rc < 0) {
-            *native = ps__sys_native_from_error(rc);
-            return rc;
+    for (;;) {
+        double left = ps__deadline_left(d, s->timeout);
+        int rc;
+        if (s->timeout > 0.0 && left == 0.0) {
+            rc = PS_ETIMEDOUT;
+        } else {
+            rc = ps__sys_wait(s->h, PS__WAIT_WRITE, left);
+            if (rc > 0)
+                return ps__sys_socket_error(s->h, native);
+            if (rc == 0)
+                continue; /* time out or signal: the clock says which */
         }
-        /* ps__await also returns after a signal: look before concluding. */
-    } while (ps__sys_wait(s->h, PS__WAIT_WRITE, 0.0) == 0);
-    return ps__sys_socket_error(s->h, native);
+        *native = ps__sys_native_from_error(rc);
+        return rc;
+    }
 }
 
 static int ps__connect(ps_socket *s, const ps_addr *a, int *native)
 {
+    ps__deadline d = PS__DEADLINE_INIT;
     int rc = ps__check_addr(s, a);
     if (rc < 0) {
         *native = 0; /* found by portsock, not the OS: no OS number */
         return rc;
     }
+    /* The whole connect is bounded, whoever does the waiting. */
+    if (s->timeout > 0.0)
+        ps__deadline_left(&d, s->timeout);
     rc = ps__sys_connect(s->h, a, native);
-    if (rc == PS_EINPROGRESS && s->timeout > 0.0)
-        rc = ps__connect_finish(s, native);
+    if (rc == PS_EINPROGRESS && s->kernel_timed) {
+        rc = PS_ETIMEDOUT; /* the kernel waited for all the time there was */
+        *native = ps__sys_native_from_error(rc);
+    } else if (rc == PS__EINTR || (rc == PS_EINPROGRESS && s->timeout > 0.0)) {
+        rc = ps__connect_finish(s, &d, native);
+    }
     return rc;
 }
 

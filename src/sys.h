@@ -8,8 +8,9 @@
  *    required, constants are portsock's known PS_... values).
  *  - Results are portable: >= 0 success, < 0 a PS_E... code translated from
  *    errno / WSAGetLastError() at the point of failure.
- *  - EINTR is retried inside, except in ps__sys_wait, which returns 0 so that
- *    the caller recomputes its deadline.
+ *  - EINTR is retried inside, except in ps__sys_wait, which returns 0, and in
+ *    the calls that say they return PS__EINTR, so that the caller recomputes
+ *    its deadline.
  *  - At most one blocking wait per call, and only when the native socket is
  *    in blocking mode (or in ps__sys_wait).
  *  - A function that can be the first OS call of a program (socket creation,
@@ -20,6 +21,12 @@
 #define PS_SYS_H
 
 #include "portsock.h"
+
+/* A try that a signal interrupted: the core tries again with the time left
+ * (never a public code). Returned by the data, accept, connect and
+ * sendfile calls instead of retrying inside, because only the core knows
+ * the operation's deadline. */
+#define PS__EINTR (-1000)
 
 /* ---- the socket layer ---- */
 
@@ -38,7 +45,8 @@ int ps__sys_native_from_error(int err);
 /* ---- sockets ---- */
 
 /* Creates a non-inheritable socket that never raises SIGPIPE, in
- * non-blocking mode when nonblocking != 0. family and type are PS_AF_* and
+ * non-blocking mode when nonblocking != 0 (else blocking, without kernel
+ * timeouts). family and type are PS_AF_* and
  * PS_SOCK_*; protocol is passed to the OS as is. */
 int ps__sys_socket(ps_native *out, int family, int type, int protocol, int nonblocking);
 /* Closes h (close / closesocket). */
@@ -47,8 +55,20 @@ int ps__sys_close(ps_native h);
  * PS_ENOTSOCK when h is something else, PS_EBADF when it is invalid. Makes
  * an adopted socket safe for portsock (no SIGPIPE). */
 int ps__sys_socket_info(ps_native h, int *family, int *type);
-/* Puts h in non-blocking (on != 0) or blocking mode. */
-int ps__sys_set_nonblocking(ps_native h, int on);
+/* Puts h in the native mode that carries out a portsock timeout:
+ * PS_TIMEOUT_NONE blocking, 0.0 non-blocking, and > 0 as the backend
+ * chooses: non-blocking, with the core waiting in ps__sys_wait on
+ * PS_EAGAIN ("wait-timed"), or blocking with the kernel's own send and
+ * receive timeouts set to it ("kernel-timed": each try then waits by itself
+ * and PS_EAGAIN means the time ran out). old and old_kernel describe h's
+ * present state, so that only what changes is changed; old NaN means
+ * unknown (an adopted or duplicated handle): set everything. Returns 1 when
+ * h is now kernel-timed, 0 when not, or an error. */
+int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout);
+/* Kernel-timed sockets only: gives the receive (PS__WAIT_READ) and/or send
+ * (PS__WAIT_WRITE) side of h `seconds` (> 0) from now on; the core narrows
+ * a try to the time left of an operation, and widens it back after. */
+int ps__sys_set_op_timeout(ps_native h, int events, double seconds);
 /* The platform's SOMAXCONN. */
 int ps__sys_somaxconn(void);
 
@@ -78,13 +98,15 @@ int ps__sys_bind(ps_native h, const ps_addr *a);
 int ps__sys_listen(ps_native h, int backlog);
 /* Accepts one connection; *conn is non-inheritable, in non-blocking mode
  * exactly when nonblocking != 0 (whatever the platform inherits from the
- * listener). peer may be NULL. PS_EAGAIN when none is pending on a
- * non-blocking h. */
+ * listener; kernel timeouts may be inherited: the core resets them). peer
+ * may be NULL. PS_EAGAIN when none is pending (or the kernel timeout ran
+ * out), PS__EINTR when a signal came. */
 int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking);
 /* Starts or completes a connect. On a non-blocking h a connect under way is
- * PS_EINPROGRESS (Windows' WSAEWOULDBLOCK too). *native receives the OS's own
- * error number (0 on success), for connect_ex. An interrupted blocking
- * connect is waited for, not restarted. */
+ * PS_EINPROGRESS (Windows' WSAEWOULDBLOCK too), and so is, on a
+ * kernel-timed h, one whose time ran out. *native receives the OS's own
+ * error number (0 on success), for connect_ex. A signal gives PS__EINTR: the
+ * connect goes on, and the core waits for it (never restarts it). */
 int ps__sys_connect(ps_native h, const ps_addr *a, int *native);
 /* The pending error of h (SO_ERROR), cleared: its PS_E... code (0 if none),
  * and in *native the OS's own number. When SO_ERROR cannot be read at all
@@ -99,7 +121,8 @@ int ps__sys_shutdown(ps_native h, int how);
 
 /* Receives up to len bytes (len may exceed INT_MAX: the backend clamps it
  * to what one system call takes). from, if not NULL, receives the source.
- * flags are PS_MSG_* bits. A datagram longer than len gives len. */
+ * flags are PS_MSG_* bits. A datagram longer than len gives len. PS__EINTR
+ * when a signal came (here and in every data call below). */
 ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from);
 /* Sends up to len bytes (clamped as above) to `to`, or to the connected peer
  * when to is NULL. Never raises SIGPIPE. */

@@ -1,5 +1,5 @@
 /* Python's timeout semantics: the per-socket timeout, the default for new
- * sockets, and the one policy that turns PS_EAGAIN into a wait. */
+ * sockets, and the one loop that applies them to every operation. */
 #include "core.h"
 
 #include <math.h>
@@ -13,20 +13,21 @@ int ps__timeout_valid(double seconds)
     return seconds == PS_TIMEOUT_NONE || seconds == 0.0 || (isfinite(seconds) && seconds > 0.0);
 }
 
+int ps__apply_timeout(ps_socket *s, double old, double timeout)
+{
+    int rc = ps__sys_set_timeout(s->h, old, s->kernel_timed, timeout);
+    if (rc < 0)
+        return rc;
+    s->kernel_timed = rc;
+    s->timeout = timeout;
+    return 0;
+}
+
 int ps_settimeout(ps_socket *s, double seconds)
 {
-    int was_blocking, blocking, rc;
     if (!s || !ps__timeout_valid(seconds))
         return PS_EINVAL;
-    was_blocking = s->timeout == PS_TIMEOUT_NONE;
-    blocking = seconds == PS_TIMEOUT_NONE;
-    if (was_blocking != blocking) {
-        rc = ps__sys_set_nonblocking(s->h, !blocking);
-        if (rc < 0)
-            return rc;
-    }
-    s->timeout = seconds;
-    return 0;
+    return ps__apply_timeout(s, s->timeout, seconds);
 }
 
 double ps_gettimeout(const ps_socket *s)
@@ -82,14 +83,37 @@ int ps__wait_until(double timeout, int (*wait)(void *ctx, double left), void *ct
     }
 }
 
-int ps__await(const ps_socket *s, int events, ps__deadline *d)
+/* Kernel-timed sockets: cuts the kernel's timeout for `events` to the time
+ * left until d, or says the time is up. */
+static int ps__narrow(const ps_socket *s, int events, ps__deadline *d)
+{
+    double left = d->at - ps__sys_monotonic();
+    int rc;
+    if (left <= 0.0)
+        return PS_ETIMEDOUT;
+    rc = ps__sys_set_op_timeout(s->h, events, left);
+    if (rc < 0)
+        return rc;
+    d->narrowed |= events;
+    return 0;
+}
+
+/* The timeout policy, after a try on s gave PS_EAGAIN or PS__EINTR (`why`):
+ * 0 to try again (after waiting for `events` with the time left, where
+ * the socket is wait-timed), or the error that ends the operation. */
+static int ps__await(const ps_socket *s, int events, ps__deadline *d, ptrdiff_t why)
 {
     double left;
     int rc;
+    if (why == PS__EINTR)
+        return s->kernel_timed ? ps__narrow(s, events, d) : 0;
     /* Non-blocking sockets report PS_EAGAIN as it is. So does a blocking one:
      * its EAGAIN came from a native receive timeout the caller set. */
     if (s->timeout <= 0.0)
         return PS_EAGAIN;
+    /* The kernel has waited for all the time there was. */
+    if (s->kernel_timed)
+        return PS_ETIMEDOUT;
     left = ps__deadline_left(d, s->timeout);
     if (left == 0.0)
         return PS_ETIMEDOUT;
@@ -100,4 +124,34 @@ int ps__await(const ps_socket *s, int events, ps__deadline *d)
     if (rc == 0 && ps__deadline_left(d, s->timeout) == 0.0)
         return PS_ETIMEDOUT;
     return 0;
+}
+
+ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d)
+{
+    ptrdiff_t n;
+    int rc;
+    if (s->kernel_timed) {
+        /* The clock starts before the first try, since a signal can cut any
+         * try short; a later piece of the same operation gets the rest. */
+        if (d->at < 0.0)
+            d->at = ps__sys_monotonic() + s->timeout;
+        else if ((rc = ps__narrow(s, events, d)) < 0)
+            return rc;
+    }
+    for (;;) {
+        n = try_op(s, ctx);
+        if (n != PS_EAGAIN && n != PS__EINTR)
+            break;
+        if ((rc = ps__await(s, events, d, n)) < 0) {
+            n = rc;
+            break;
+        }
+    }
+    if (d->narrowed) {
+        /* Cannot fail on a socket the try just used; if it did, the next
+         * operation would only time out early: never lose n for it. */
+        ps__sys_set_op_timeout(s->h, d->narrowed, s->timeout);
+        d->narrowed = 0;
+    }
+    return n;
 }

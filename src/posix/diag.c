@@ -1,4 +1,4 @@
-/* Path counters of the POSIX backend; it has no paths to force. */
+/* Path counters and knobs of the POSIX backend. */
 #include "posix.h"
 
 uint64_t ps__posix_diag[PS__POSIX_DIAG_SLOTS];
@@ -12,8 +12,10 @@ uint64_t ps__sys_diag_count(int counter)
 
 int ps__sys_diag_force(int knob, int on)
 {
+    if (knob == PS_DIAG_FORCE_WAIT_TIMEOUTS) {
+        ps__posix_force_wait_timeouts = on != 0;
+        return 0;
+    }
     /* poll() reports failed connects: there is no select path to force. */
-    (void)knob;
-    (void)on;
     return PS_ENOTSUP;
 }

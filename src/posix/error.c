@@ -118,3 +118,8 @@ int ps__posix_error(void)
 {
     return ps__sys_error_from_native(errno);
 }
+
+int ps__posix_try_error(void)
+{
+    return errno == EINTR ? PS__EINTR : ps__sys_error_from_native(errno);
+}

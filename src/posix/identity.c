@@ -46,7 +46,7 @@ int ps__sys_socketpair(ps_native pair[2], int type, int nonblocking)
     for (i = 0; i < 2 && rc == 0; i++) {
         rc = ps__posix_socket_defaults(fds[i]);
         if (rc == 0 && nonblocking)
-            rc = ps__sys_set_nonblocking(fds[i], 1);
+            rc = ps__posix_set_nonblocking(fds[i], 1);
     }
     if (rc < 0) {
         close(fds[0]);

@@ -35,20 +35,15 @@ ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *f
         len = SSIZE_MAX;
     if (from) {
         struct sockaddr *sa = (struct sockaddr *)from->storage.bytes;
-        socklen_t alen;
-        do {
-            alen = sizeof from->storage;
-            n = recvfrom(h, buf, len, native, sa, &alen);
-        } while (n < 0 && errno == EINTR);
+        socklen_t alen = sizeof from->storage;
+        n = recvfrom(h, buf, len, native, sa, &alen);
         /* Stream sockets leave the source empty (length 0). */
         if (n >= 0)
             from->len = (uint32_t)alen;
     } else {
-        do {
-            n = recv(h, buf, len, native);
-        } while (n < 0 && errno == EINTR);
+        n = recv(h, buf, len, native);
     }
-    return n < 0 ? ps__posix_error() : (ptrdiff_t)n;
+    return n < 0 ? ps__posix_try_error() : (ptrdiff_t)n;
 }
 
 ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, const ps_addr *to)
@@ -57,12 +52,10 @@ ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, cons
     ssize_t n;
     if (len > SSIZE_MAX)
         len = SSIZE_MAX;
-    do {
-        if (to)
-            n = sendto(h, buf, len, native, (const struct sockaddr *)to->storage.bytes,
-                       (socklen_t)to->len);
-        else
-            n = send(h, buf, len, native);
-    } while (n < 0 && errno == EINTR);
-    return n < 0 ? ps__posix_error() : (ptrdiff_t)n;
+    if (to)
+        n = sendto(h, buf, len, native, (const struct sockaddr *)to->storage.bytes,
+                   (socklen_t)to->len);
+    else
+        n = send(h, buf, len, native);
+    return n < 0 ? ps__posix_try_error() : (ptrdiff_t)n;
 }

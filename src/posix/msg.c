@@ -76,17 +76,15 @@ ptrdiff_t ps__sys_recvmsg(ps_native h, ps_msg *msg, int flags, int type)
     memset(&mh, 0, sizeof mh);
     mh.msg_iov = iov;
     mh.msg_iovlen = msg->iovlen;
-    do {
-        mh.msg_name = msg->addr ? msg->addr->storage.bytes : NULL;
-        mh.msg_namelen = msg->addr ? (socklen_t)sizeof msg->addr->storage : 0;
-        mh.msg_control = msg->controllen ? msg->control : NULL;
-        mh.msg_controllen = msg->controllen;
-        n = recvmsg(h, &mh, native);
-    } while (n < 0 && errno == EINTR);
+    mh.msg_name = msg->addr ? msg->addr->storage.bytes : NULL;
+    mh.msg_namelen = msg->addr ? (socklen_t)sizeof msg->addr->storage : 0;
+    mh.msg_control = msg->controllen ? msg->control : NULL;
+    mh.msg_controllen = msg->controllen;
+    n = recvmsg(h, &mh, native);
     if (iov != stack)
         free(iov);
     if (n < 0)
-        return ps__posix_error();
+        return ps__posix_try_error();
     msg->flags = ((mh.msg_flags & MSG_TRUNC) ? PS_MSG_TRUNC : 0) |
                  ((mh.msg_flags & MSG_CTRUNC) ? PS_MSG_CTRUNC : 0);
     msg->controllen = mh.msg_control ? (size_t)mh.msg_controllen : 0;
@@ -118,10 +116,10 @@ ptrdiff_t ps__sys_sendmsg(ps_native h, const ps_msg *msg, int flags, int type)
     mh.msg_namelen = msg->addr ? (socklen_t)msg->addr->len : 0;
     mh.msg_control = msg->controllen ? msg->control : NULL;
     mh.msg_controllen = msg->controllen;
-    do {
-        n = sendmsg(h, &mh, native);
-    } while (n < 0 && errno == EINTR);
+    n = sendmsg(h, &mh, native);
+    if (n < 0)
+        n = ps__posix_try_error();
     if (iov != stack)
         free(iov);
-    return n < 0 ? ps__posix_error() : (ptrdiff_t)n;
+    return (ptrdiff_t)n;
 }

@@ -31,6 +31,11 @@ int ps__posix_family_from_native(int af);
 int ps__posix_msg_flags(int flags);
 /* The current errno as a PS_E... code. */
 int ps__posix_error(void);
+/* The same after a try of an operation: EINTR is PS__EINTR, for the core
+ * to try again with the time left. */
+int ps__posix_try_error(void);
+/* Non-blocking (on != 0) or blocking mode, with one system call. */
+int ps__posix_set_nonblocking(int fd, int on);
 /* FD_CLOEXEC and, where the platform has it, SO_NOSIGPIPE: what a socket
  * needs when it could not be created with SOCK_CLOEXEC / MSG_NOSIGNAL. */
 int ps__posix_socket_defaults(int fd);
@@ -53,5 +58,9 @@ const ps__selector_ops *ps__posix_kqueue_ops(void);
 /* Path counters (PS_DIAG_*), indexed by counter. */
 #define PS__POSIX_DIAG_SLOTS 8
 extern uint64_t ps__posix_diag[PS__POSIX_DIAG_SLOTS];
+
+/* Set by PS_DIAG_FORCE_WAIT_TIMEOUTS: positive timeouts by non-blocking
+ * sockets and poll, not the kernel's socket timeouts (timeout.c). */
+extern int ps__posix_force_wait_timeouts;
 
 #endif

@@ -30,12 +30,11 @@ int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count)
 #if defined(__linux__)
     {
         off_t off = (off_t)offset;
-        ssize_t n;
-        do {
-            n = sendfile(h, fd, &off, len);
-        } while (n < 0 && errno == EINTR);
+        ssize_t n = sendfile(h, fd, &off, len);
         if (n >= 0)
             return n;
+        if (errno == EINTR)
+            return PS__EINTR;
         /* Files that cannot be mapped (pipes, some file systems) refuse. */
         if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
             return PS_ENOTSUP;
@@ -44,21 +43,19 @@ int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count)
 #elif defined(__FreeBSD__) || defined(__APPLE__)
     {
         /* Both report the bytes sent even when the call fails (EAGAIN, EINTR). */
-        off_t sent;
-        int rc;
-        do {
 #if defined(__APPLE__)
-            sent = (off_t)len;
-            rc = sendfile(fd, h, (off_t)offset, &sent, NULL, 0);
+        off_t sent = (off_t)len;
+        int rc = sendfile(fd, h, (off_t)offset, &sent, NULL, 0);
 #else
-            sent = 0;
-            rc = sendfile(fd, h, (off_t)offset, len, NULL, &sent, 0);
+        off_t sent = 0;
+        int rc = sendfile(fd, h, (off_t)offset, len, NULL, &sent, 0);
 #endif
-        } while (rc < 0 && errno == EINTR && sent == 0);
         if (sent > 0)
             return (int64_t)sent;
         if (rc == 0)
             return 0;
+        if (errno == EINTR)
+            return PS__EINTR;
         if (errno == ENOTSOCK || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOTSUP)
             return PS_ENOTSUP;
         return ps__posix_error();

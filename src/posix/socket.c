@@ -2,7 +2,6 @@
 #include "posix.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -44,7 +43,7 @@ int ps__posix_socket_defaults(int fd)
     return 0;
 }
 
-int ps__sys_set_nonblocking(ps_native h, int on)
+int ps__posix_set_nonblocking(int h, int on)
 {
     /* FIONBIO is one system call where F_GETFL + F_SETFL are two. */
     int value = on != 0;
@@ -71,7 +70,7 @@ int ps__sys_socket(ps_native *out, int family, int type, int protocol, int nonbl
         return ps__posix_error();
     rc = ps__posix_socket_defaults(fd);
     if (rc == 0 && nonblocking)
-        rc = ps__sys_set_nonblocking(fd, 1);
+        rc = ps__posix_set_nonblocking(fd, 1);
     if (rc < 0) {
         close(fd);
         return rc;
@@ -141,20 +140,18 @@ int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking)
     socklen_t len = peer ? (socklen_t)sizeof peer->storage : 0;
     struct sockaddr *sa = peer ? (struct sockaddr *)peer->storage.bytes : NULL;
     int fd, rc;
-    do {
 #ifdef PS__HAVE_ATOMIC_CLOEXEC
-        fd = accept4(h, sa, peer ? &len : NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
+    fd = accept4(h, sa, peer ? &len : NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
 #else
-        fd = accept(h, sa, peer ? &len : NULL);
+    fd = accept(h, sa, peer ? &len : NULL);
 #endif
-    } while (fd < 0 && errno == EINTR);
     if (fd < 0)
-        return ps__posix_error();
+        return ps__posix_try_error();
 #ifndef PS__HAVE_ATOMIC_CLOEXEC
     /* The BSD family hands the listener's O_NONBLOCK on to the new socket. */
     rc = ps__posix_socket_defaults(fd);
     if (rc == 0)
-        rc = ps__sys_set_nonblocking(fd, nonblocking);
+        rc = ps__posix_set_nonblocking(fd, nonblocking);
     if (rc < 0) {
         close(fd);
         return rc;
@@ -179,35 +176,14 @@ int ps__sys_socket_error(ps_native h, int *native)
     return ps__sys_error_from_native(err);
 }
 
-/* A blocking connect interrupted by a signal goes on in the kernel; calling
- * connect() again would fail with EALREADY. Wait for it instead. */
-static int ps__connect_resume(ps_native h, int *native)
-{
-    struct pollfd p;
-    int n;
-    p.fd = h;
-    p.events = POLLOUT;
-    do {
-        p.revents = 0;
-        n = poll(&p, 1, -1);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        *native = errno;
-        return ps__posix_error();
-    }
-    return ps__sys_socket_error(h, native);
-}
-
 int ps__sys_connect(ps_native h, const ps_addr *a, int *native)
 {
     if (connect(h, (const struct sockaddr *)a->storage.bytes, (socklen_t)a->len) == 0) {
         *native = 0;
         return 0;
     }
-    if (errno == EINTR)
-        return ps__connect_resume(h, native);
     *native = errno;
-    return ps__posix_error();
+    return ps__posix_try_error();
 }
 
 /* peer != 0: getpeername, else getsockname. */
