@@ -306,8 +306,14 @@ static void ps_test_watchdog_(unsigned seconds)
 /* Runs one test in this process; returns only on success. */
 static void ps_test_run_here_(const ps_test_entry *t)
 {
+    const char *wait_timeouts = getenv("PS_TEST_WAIT_TIMEOUTS");
     ps_test_current_ = t->name;
     ps_test_watchdog_(PS_TEST_WATCHDOG_S);
+    /* The same tests once more with timeouts waited for by poll instead of
+     * the kernel's socket timeouts (ctest's *_wait variants set this). */
+    if (wait_timeouts && strcmp(wait_timeouts, "1") == 0 &&
+        ps_diag_force(PS_DIAG_FORCE_WAIT_TIMEOUTS, 1) < 0)
+        FAILF("ps_diag_force(PS_DIAG_FORCE_WAIT_TIMEOUTS) failed");
     t->fn();
     ps_test_current_ = "?";
 }
