@@ -29,6 +29,7 @@
 extern "C" {
 #endif
 
+/* The version of this header; ps_version() gives the library's. */
 #define PS_VERSION_MAJOR 0
 #define PS_VERSION_MINOR 1
 #define PS_VERSION_PATCH 0
@@ -63,9 +64,11 @@ typedef struct ps_selector ps_selector; /* opaque readiness set */
 
 #ifdef _WIN32
 typedef uintptr_t ps_native; /* a SOCKET */
+/* No native handle: INVALID_SOCKET on Windows, -1 elsewhere. */
 #define PS_INVALID_NATIVE ((ps_native)~(uintptr_t)0)
 #else
 typedef int ps_native; /* a file descriptor */
+/* No native handle: INVALID_SOCKET on Windows, -1 elsewhere. */
 #define PS_INVALID_NATIVE (-1)
 #endif
 
@@ -75,27 +78,31 @@ typedef struct ps_addr {
     union {
         unsigned char bytes[128];
         uint64_t align_;
-    } storage;
+    } storage; /* the platform's sockaddr, aligned for any of them */
     uint32_t len; /* 0 = empty */
 } ps_addr;
 
+/* One result of ps_getaddrinfo, in a list freed with ps_freeaddrinfo. */
 typedef struct ps_addrinfo {
-    int family, type, protocol;
-    ps_addr addr;
-    char *canonname; /* NULL unless PS_AI_CANONNAME */
-    struct ps_addrinfo *next;
+    int family;               /* PS_AF_INET or PS_AF_INET6 */
+    int type;                 /* PS_SOCK_STREAM or PS_SOCK_DGRAM */
+    int protocol;             /* the native protocol number, for ps_socket_open */
+    ps_addr addr;             /* the address, with the service's port */
+    char *canonname;          /* NULL unless PS_AI_CANONNAME */
+    struct ps_addrinfo *next; /* the next result, or NULL */
 } ps_addrinfo;
 
 /* One buffer of a scatter/gather call. */
 typedef struct ps_iovec {
-    void *base;
-    size_t len;
+    void *base; /* the buffer */
+    size_t len; /* its length in bytes */
 } ps_iovec;
 
 /* The most buffers one ps_sendmsg / ps_recvmsg takes, on every platform
  * (Linux's IOV_MAX); more is PS_EINVAL. */
 #define PS_IOV_MAX 1024
 
+/* A message for ps_sendmsg / ps_recvmsg: buffers, address, ancillary data. */
 typedef struct ps_msg {
     ps_addr *addr;     /* send: destination or NULL; recv: source or NULL */
     ps_iovec *iov;     /* scatter/gather buffers */
@@ -197,6 +204,7 @@ typedef struct ps_msg {
     X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")                \
     X(EEXIST, -44, "already registered")
 
+/* The PS_E... codes of PS_ERROR_LIST, as an enum. */
 enum ps_error_code {
 #define PS__ERROR_ENUM(name, value, text) PS_##name = (value),
     PS_ERROR_LIST(PS__ERROR_ENUM)
@@ -567,6 +575,7 @@ PS_API int ps_fdopen(ps_socket *s, const char *mode, FILE **out);
 #define PS_POLLHUP 0x08  /* out only: the connection is closed */
 #define PS_POLLNVAL 0x10 /* out only: the native handle is not a valid socket */
 
+/* One socket for ps_poll, with the events wanted and the events seen. */
 typedef struct ps_pollfd {
     ps_socket *sock; /* NULL: the entry is ignored, revents 0 */
     short events;    /* PS_POLLIN | PS_POLLOUT */
@@ -582,8 +591,9 @@ typedef struct ps_pollfd {
  * bits, invalid timeout), PS_ENOMEM. */
 PS_API int ps_poll(ps_pollfd *fds, size_t n, double timeout);
 
+/* One ready socket, as ps_selector_wait reports it. */
 typedef struct ps_event {
-    ps_socket *sock;
+    ps_socket *sock; /* the ready socket */
     void *data; /* as given to ps_selector_add / ps_selector_modify */
     int events; /* PS_POLL... bits */
 } ps_event;
