@@ -90,8 +90,10 @@ int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, i
             used = PS_SENDFILE_PATH_KERNEL;
     }
     if (rc == PS_ENOTSUP) {
+        uint64_t before = sent;
         rc = ps__sendfile_copy(s, f, offset, count, &sent, &d);
-        used = PS_SENDFILE_PATH_COPY;
+        if (sent > before)
+            used = PS_SENDFILE_PATH_COPY;
     }
     if (path)
         *path = used;
