@@ -1,6 +1,7 @@
 /* Socket creation, modes and the connection calls on SOCKETs. */
 #include "win32.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* mswsock.h / mstcpip.h define these in most SDKs, but not all. */
@@ -78,11 +79,122 @@ int ps__win_datagram_defaults(SOCKET s)
     return rc;
 }
 
+/* ---- the modes portsock gave its sockets ----
+ *
+ * Winsock can set a socket's non-blocking mode (FIONBIO) but not read it
+ * back. TransmitFile must know it: on a socket in blocking mode (timeout
+ * None) it may wait until the file is out, on any other it must not wait
+ * at all (sys.h). So the backend remembers which SOCKETs it put in blocking
+ * mode itself: every mode portsock gives a socket goes through
+ * ps__sys_set_nonblocking (creation, accept, dup, adoption, settimeout),
+ * so the set is exact for portsock's own sockets. A SOCKET it does not
+ * hold (a mode changed behind portsock's back, a failed allocation) only
+ * costs the fast path: ps__sys_sendfile then leaves the work to the
+ * core's copy loop, which honours every timeout. An open-addressed set
+ * (linear probing, deletion by backward shift) under a slim lock. */
+static SRWLOCK ps__mode_lock = SRWLOCK_INIT;
+static SOCKET *ps__mode_slots; /* INVALID_SOCKET: empty */
+static size_t ps__mode_cap;    /* a power of two, or 0 */
+static size_t ps__mode_count;
+
+static size_t ps__mode_hash(SOCKET s, size_t cap)
+{
+    /* SOCKETs are handle values, multiples of 4: mix before masking. */
+    uint64_t x = (uint64_t)s * 0x9e3779b97f4a7c15ull;
+    return (size_t)(x >> 32) & (cap - 1);
+}
+
+static size_t ps__mode_find(SOCKET s)
+{
+    size_t i = ps__mode_hash(s, ps__mode_cap);
+    while (ps__mode_slots[i] != INVALID_SOCKET && ps__mode_slots[i] != s)
+        i = (i + 1) & (ps__mode_cap - 1);
+    return i;
+}
+
+static int ps__mode_grow(void)
+{
+    size_t cap = ps__mode_cap ? ps__mode_cap * 2 : 64, i;
+    SOCKET *old = ps__mode_slots, *slots = (SOCKET *)malloc(cap * sizeof *slots);
+    size_t oldcap = ps__mode_cap;
+    if (!slots)
+        return PS_ENOMEM;
+    for (i = 0; i < cap; i++)
+        slots[i] = INVALID_SOCKET;
+    ps__mode_slots = slots;
+    ps__mode_cap = cap;
+    for (i = 0; i < oldcap; i++) {
+        if (old[i] != INVALID_SOCKET)
+            ps__mode_slots[ps__mode_find(old[i])] = old[i];
+    }
+    free(old);
+    return 0;
+}
+
+static void ps__mode_remove_locked(SOCKET s)
+{
+    size_t i, j, home;
+    if (ps__mode_cap == 0)
+        return;
+    i = ps__mode_find(s);
+    if (ps__mode_slots[i] == INVALID_SOCKET)
+        return;
+    ps__mode_slots[i] = INVALID_SOCKET;
+    ps__mode_count--;
+    /* Later members of the run that hashed to i or before move into the
+     * hole, so that no search stops early at it. */
+    for (j = (i + 1) & (ps__mode_cap - 1); ps__mode_slots[j] != INVALID_SOCKET;
+         j = (j + 1) & (ps__mode_cap - 1)) {
+        home = ps__mode_hash(ps__mode_slots[j], ps__mode_cap);
+        if (((j - home) & (ps__mode_cap - 1)) >= ((j - i) & (ps__mode_cap - 1))) {
+            ps__mode_slots[i] = ps__mode_slots[j];
+            ps__mode_slots[j] = INVALID_SOCKET;
+            i = j;
+        }
+    }
+}
+
+void ps__win_mode_note(SOCKET s, int nonblocking)
+{
+    AcquireSRWLockExclusive(&ps__mode_lock);
+    if (nonblocking) {
+        ps__mode_remove_locked(s);
+    } else if ((ps__mode_count + 1) * 2 <= ps__mode_cap || ps__mode_grow() == 0) {
+        size_t i = ps__mode_find(s);
+        if (ps__mode_slots[i] == INVALID_SOCKET) {
+            ps__mode_slots[i] = s;
+            ps__mode_count++;
+        }
+    }
+    ReleaseSRWLockExclusive(&ps__mode_lock);
+}
+
+int ps__win_mode_blocking(SOCKET s)
+{
+    int known;
+    AcquireSRWLockShared(&ps__mode_lock);
+    known = ps__mode_cap > 0 && ps__mode_slots[ps__mode_find(s)] == s;
+    ReleaseSRWLockShared(&ps__mode_lock);
+    return known;
+}
+
+int ps__win_close(SOCKET s)
+{
+    /* Forgotten before closing: once closed, the value may come back at
+     * once from another thread's socket(), whose mode must not be lost. */
+    ps__win_mode_note(s, 1);
+    return closesocket(s);
+}
+
 int ps__sys_set_nonblocking(ps_native h, int on)
 {
     u_long value = on != 0;
-    if (ioctlsocket(PS__SOCK(h), FIONBIO, &value) == SOCKET_ERROR)
-        return ps__win_last_error();
+    if (ioctlsocket(PS__SOCK(h), FIONBIO, &value) == SOCKET_ERROR) {
+        int rc = ps__win_last_error();
+        ps__win_mode_note(PS__SOCK(h), 1); /* no longer known */
+        return rc;
+    }
+    ps__win_mode_note(PS__SOCK(h), on);
     return 0;
 }
 
@@ -146,16 +258,18 @@ int ps__sys_socket(ps_native *out, int family, int type, int protocol, int nonbl
     if (rc == 0 && nonblocking)
         rc = ps__sys_set_nonblocking(PS__NATIVE(s), 1);
     if (rc < 0) {
-        closesocket(s);
+        ps__win_close(s);
         return rc;
     }
+    if (!nonblocking)
+        ps__win_mode_note(s, 0); /* Winsock's sockets start blocking */
     *out = PS__NATIVE(s);
     return 0;
 }
 
 int ps__sys_close(ps_native h)
 {
-    if (closesocket(PS__SOCK(h)) == SOCKET_ERROR)
+    if (ps__win_close(PS__SOCK(h)) == SOCKET_ERROR)
         return ps__win_last_error();
     return 0;
 }
@@ -227,7 +341,7 @@ int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking)
     if (rc == 0)
         rc = ps__sys_set_nonblocking(PS__NATIVE(c), nonblocking);
     if (rc < 0) {
-        closesocket(c);
+        ps__win_close(c);
         return rc;
     }
     if (peer) {
@@ -262,8 +376,10 @@ int ps__sys_socket_error(ps_native h, int *native)
     int err = 0;
     int len = (int)sizeof err;
     if (getsockopt(PS__SOCK(h), SOL_SOCKET, SO_ERROR, (char *)&err, &len) == SOCKET_ERROR) {
-        *native = WSAGetLastError();
-        return ps__sys_error_from_native(*native);
+        /* No pending error could be read: *native stays 0 (there is no
+         * error of the socket to hand out), the result says why. */
+        *native = 0;
+        return ps__win_last_error();
     }
     *native = err;
     return ps__sys_error_from_native(err);
