@@ -29,6 +29,7 @@
 extern "C" {
 #endif
 
+/* The version of this header; ps_version() gives the library's. */
 #define PS_VERSION_MAJOR 0
 #define PS_VERSION_MINOR 1
 #define PS_VERSION_PATCH 0
@@ -63,9 +64,11 @@ typedef struct ps_selector ps_selector; /* opaque readiness set */
 
 #ifdef _WIN32
 typedef uintptr_t ps_native; /* a SOCKET */
+/* No native handle: INVALID_SOCKET on Windows, -1 elsewhere. */
 #define PS_INVALID_NATIVE ((ps_native)~(uintptr_t)0)
 #else
 typedef int ps_native; /* a file descriptor */
+/* No native handle: INVALID_SOCKET on Windows, -1 elsewhere. */
 #define PS_INVALID_NATIVE (-1)
 #endif
 
@@ -75,27 +78,31 @@ typedef struct ps_addr {
     union {
         unsigned char bytes[128];
         uint64_t align_;
-    } storage;
+    } storage; /* the platform's sockaddr, aligned for any of them */
     uint32_t len; /* 0 = empty */
 } ps_addr;
 
+/* One result of ps_getaddrinfo, in a list freed with ps_freeaddrinfo. */
 typedef struct ps_addrinfo {
-    int family, type, protocol;
-    ps_addr addr;
-    char *canonname; /* NULL unless PS_AI_CANONNAME */
-    struct ps_addrinfo *next;
+    int family;               /* PS_AF_INET or PS_AF_INET6 */
+    int type;                 /* PS_SOCK_STREAM or PS_SOCK_DGRAM */
+    int protocol;             /* the native protocol number, for ps_socket_open */
+    ps_addr addr;             /* the address, with the service's port */
+    char *canonname;          /* NULL unless PS_AI_CANONNAME */
+    struct ps_addrinfo *next; /* the next result, or NULL */
 } ps_addrinfo;
 
 /* One buffer of a scatter/gather call. */
 typedef struct ps_iovec {
-    void *base;
-    size_t len;
+    void *base; /* the buffer */
+    size_t len; /* its length in bytes */
 } ps_iovec;
 
 /* The most buffers one ps_sendmsg / ps_recvmsg takes, on every platform
  * (Linux's IOV_MAX); more is PS_EINVAL. */
 #define PS_IOV_MAX 1024
 
+/* A message for ps_sendmsg / ps_recvmsg: buffers, address, ancillary data. */
 typedef struct ps_msg {
     ps_addr *addr;     /* send: destination or NULL; recv: source or NULL */
     ps_iovec *iov;     /* scatter/gather buffers */
@@ -197,6 +204,7 @@ typedef struct ps_msg {
     X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")                \
     X(EEXIST, -44, "already registered")
 
+/* The PS_E... codes of PS_ERROR_LIST, as an enum. */
 enum ps_error_code {
 #define PS__ERROR_ENUM(name, value, text) PS_##name = (value),
     PS_ERROR_LIST(PS__ERROR_ENUM)
@@ -469,7 +477,9 @@ PS_API int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, s
 /* Sends a file's bytes from offset: count bytes, or to EOF when count is 0,
  * as Python's socket.sendfile(). Linux and the BSDs use sendfile(2),
  * Windows TransmitFile (for blocking sockets), and a read + send loop
- * wherever the fast path is missing or refuses. The socket's timeout bounds
+ * wherever the fast path is missing or refuses. Open f in binary mode
+ * ("rb"): on Windows the read + send loop would otherwise translate line
+ * ends that TransmitFile sends as they are. The socket's timeout bounds
  * the whole call. Returns the bytes sent (0 for an empty file or an offset
  * past its end) or an error; in every case the file position is left at
  * offset + the bytes really sent, so a retry from the current position
@@ -567,6 +577,7 @@ PS_API int ps_fdopen(ps_socket *s, const char *mode, FILE **out);
 #define PS_POLLHUP 0x08  /* out only: the connection is closed */
 #define PS_POLLNVAL 0x10 /* out only: the native handle is not a valid socket */
 
+/* One socket for ps_poll, with the events wanted and the events seen. */
 typedef struct ps_pollfd {
     ps_socket *sock; /* NULL: the entry is ignored, revents 0 */
     short events;    /* PS_POLLIN | PS_POLLOUT */
@@ -577,20 +588,25 @@ typedef struct ps_pollfd {
  * (PS_TIMEOUT_NONE: no limit, 0: just look). Returns how many entries have
  * revents != 0 (0 when the time ran out). A failed non-blocking connect is
  * reported (PS_POLLERR / PS_POLLHUP) on every platform, and a socket whose
- * native handle was closed underneath as PS_POLLNVAL. Signals do not end
+ * native handle was closed underneath as PS_POLLNVAL. A hang-up shows as
+ * PS_POLLIN (the next recv returns 0), with PS_POLLHUP too where the
+ * system says so (poll, WSAPoll; not Windows' select path). Signals do not end
  * the wait early. Errors: PS_EINVAL (NULL fds with n > 0, unknown event
  * bits, invalid timeout), PS_ENOMEM. */
 PS_API int ps_poll(ps_pollfd *fds, size_t n, double timeout);
 
+/* One ready socket, as ps_selector_wait reports it. */
 typedef struct ps_event {
-    ps_socket *sock;
+    ps_socket *sock; /* the ready socket */
     void *data; /* as given to ps_selector_add / ps_selector_modify */
     int events; /* PS_POLL... bits */
 } ps_event;
 
 /* Selector backends. PS_SELECTOR_DEFAULT is the best one here: epoll on
- * Linux, kqueue on macOS and the BSDs, PS_SELECTOR_POLL elsewhere (on
- * Windows it runs on WSAPoll, without select's 64-socket limit). */
+ * Linux, kqueue on macOS and the BSDs, PS_SELECTOR_POLL elsewhere. On
+ * Windows PS_SELECTOR_POLL runs on WSAPoll, or on select() with fd_sets
+ * sized to the call while a socket waits for PS_POLLOUT (old WSAPoll
+ * versions miss failed connects): no 64-socket limit either way. */
 #define PS_SELECTOR_DEFAULT 0
 #define PS_SELECTOR_POLL 1
 #define PS_SELECTOR_EPOLL 2

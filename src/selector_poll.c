@@ -69,18 +69,19 @@ static int ps__pollsel_remove(void *state, ps__selreg *reg)
 static int ps__pollsel_wait(void *state, ps_event *out, size_t max, double timeout)
 {
     ps__pollsel *p = (ps__pollsel *)state;
-    size_t k, filled = 0;
+    size_t k, begin, filled = 0;
     int rc = ps__sys_poll(p->items, p->count, timeout);
     if (rc <= 0)
         return rc;
+    begin = p->start % p->count;
     for (k = 0; k < p->count && filled < max; k++) {
-        size_t i = (p->start + k) % p->count;
+        size_t i = (begin + k) % p->count;
         if (p->items[i].revents) {
             out[filled].sock = p->regs[i]->sock;
             out[filled].data = p->regs[i]->data;
             out[filled].events = p->items[i].revents;
             filled++;
-            p->start = i + 1;
+            p->start = i + 1; /* the next wait begins after the last one reported */
         }
     }
     return (int)filled;

@@ -24,7 +24,9 @@ typedef struct ps__file_call {
 static ptrdiff_t ps__try_sendfile(ps_socket *s, void *ctx)
 {
     ps__file_call *c = (ps__file_call *)ctx;
-    int64_t n = ps__sys_sendfile(s->h, c->f, c->offset + *c->sent, ps__left(c->count, *c->sent));
+    int nonblocking = s->timeout == 0.0 || (s->timeout > 0.0 && !s->kernel_timed);
+    int64_t n = ps__sys_sendfile(s->h, c->f, c->offset + *c->sent, ps__left(c->count, *c->sent),
+                                 nonblocking);
     return (ptrdiff_t)n;
 }
 
@@ -108,8 +110,10 @@ int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, i
             used = PS_SENDFILE_PATH_KERNEL;
     }
     if (rc == PS_ENOTSUP) {
+        uint64_t before = sent;
         rc = ps__sendfile_copy(s, &c, &d);
-        used = PS_SENDFILE_PATH_COPY;
+        if (sent > before)
+            used = PS_SENDFILE_PATH_COPY;
     }
     if (path)
         *path = used;

@@ -160,10 +160,12 @@ int ps__sys_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, siz
 /* ---- files ---- */
 
 /* One step of the kernel's file sending: up to count bytes of f's file from
- * offset, without moving f's position. Returns the bytes sent, 0 at end of
- * file, PS_EAGAIN when h would block, or PS_ENOTSUP when the fast path
- * cannot serve this file or socket here (the core then copies). */
-int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count);
+ * offset, without moving f's position. nonblocking tells h's native mode
+ * (Winsock cannot read it back). Returns the bytes sent, 0 at end of file,
+ * PS_EAGAIN when h would block, PS__EINTR, or PS_ENOTSUP when the fast path
+ * cannot serve this file or socket here (the core then copies). Never
+ * raises SIGPIPE. */
+int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count, int nonblocking);
 /* fseek to a 64-bit offset (Windows' fseek takes a 32-bit long). */
 int ps__sys_fseek64(FILE *f, uint64_t offset);
 
@@ -184,8 +186,9 @@ typedef struct ps__pollitem {
     int revents;
 } ps__pollitem;
 
-/* One poll over n sockets (POSIX poll; Windows WSAPoll, with a check that
- * reports failed connects that old WSAPoll versions miss). Returns how
+/* One poll over n sockets: POSIX poll; on Windows WSAPoll, or select() with
+ * fd_sets sized to the call when any item waits for PS_POLLOUT (old
+ * WSAPoll versions miss failed connects) or PS_DIAG_FORCE_POLL_SELECT is on. Returns how
  * many items have revents != 0, 0 when the time ran out or a signal came,
  * or an error. With n == 0 it sleeps for the timeout. */
 int ps__sys_poll(ps__pollitem *items, size_t n, double timeout);

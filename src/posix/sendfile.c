@@ -1,6 +1,8 @@
 /* The kernel's file sending: sendfile(2) on Linux, FreeBSD and macOS. */
 #include "posix.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,16 +23,43 @@ int ps__sys_fseek64(FILE *f, uint64_t offset)
     return fseeko(f, (off_t)offset, SEEK_SET) == 0 ? 0 : ps__posix_error();
 }
 
-int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count)
+#if defined(__linux__)
+/* sendfile(2) has no MSG_NOSIGNAL: a peer that closed would raise SIGPIPE,
+ * even from a call that returns a count (bytes went out before the error).
+ * The calling thread blocks SIGPIPE for the call and takes back one the
+ * call raised (a SIGPIPE that was pending before stays pending); errno is
+ * kept for the caller. */
+static ssize_t ps__sendfile_quiet(int out, int in, off_t *off, size_t len)
+{
+    static const struct timespec now = {0, 0};
+    sigset_t pipe_only, old, pending;
+    int was_pending, err;
+    ssize_t n;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+    was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+    n = sendfile(out, in, off, len);
+    err = errno;
+    if (!was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE))
+        sigtimedwait(&pipe_only, NULL, &now);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = err;
+    return n;
+}
+#endif
+
+int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count, int nonblocking)
 {
     int fd = fileno(f);
     size_t len = count > PS__SENDFILE_MAX ? PS__SENDFILE_MAX : (size_t)count;
+    (void)nonblocking; /* sendfile(2) follows the socket's own mode */
     if (fd < 0 || (uint64_t)(off_t)offset != offset)
         return PS_ENOTSUP;
 #if defined(__linux__)
     {
         off_t off = (off_t)offset;
-        ssize_t n = sendfile(h, fd, &off, len);
+        ssize_t n = ps__sendfile_quiet(h, fd, &off, len);
         if (n >= 0)
             return n;
         if (errno == EINTR)

@@ -64,3 +64,39 @@ void ps__sys_cleanup(void)
         n = seen;
     }
 }
+
+typedef struct ps__ext_load {
+    SOCKET s;
+    int rc;
+} ps__ext_load;
+
+static BOOL CALLBACK ps__ext_once(PINIT_ONCE once, PVOID param, PVOID *context)
+{
+    ps__win_ext *ext = CONTAINING_RECORD(once, ps__win_ext, once);
+    ps__ext_load *load = (ps__ext_load *)param;
+    DWORD bytes = 0;
+    (void)context;
+    /* Every member of the union is one function pointer: the ioctl writes
+     * it into whichever the caller reads. */
+    if (WSAIoctl(load->s, SIO_GET_EXTENSION_FUNCTION_POINTER, &ext->id, sizeof ext->id,
+                 &ext->fn.recvmsg, sizeof ext->fn.recvmsg, &bytes, NULL, NULL) == SOCKET_ERROR) {
+        load->rc = ps__win_last_error();
+        return FALSE;
+    }
+    if (bytes != sizeof ext->fn.recvmsg || !ext->fn.recvmsg) {
+        load->rc = PS_ENOTSUP;
+        return FALSE;
+    }
+    load->rc = 0;
+    return TRUE;
+}
+
+int ps__win_extension(ps__win_ext *ext, SOCKET s)
+{
+    ps__ext_load load;
+    load.s = s;
+    load.rc = PS_EUNKNOWN;
+    if (InitOnceExecuteOnce(&ext->once, ps__ext_once, &load, NULL))
+        return 0;
+    return load.rc;
+}

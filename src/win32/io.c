@@ -16,20 +16,13 @@ int ps__win_msg_flags(int flags)
     return native;
 }
 
-/* Winsock takes int lengths: one receive takes at most INT_MAX bytes, and
- * the caller sees a short count, as for any partial transfer. */
+/* Winsock takes int lengths: one receive takes at most INT_MAX bytes
+ * (PS__RECV_MAX), and the caller sees a short count, as for any partial
+ * transfer. */
 static int ps__clamp(size_t len)
 {
-    return len > (size_t)INT_MAX ? INT_MAX : (int)len;
+    return len > (size_t)PS__RECV_MAX ? PS__RECV_MAX : (int)len;
 }
-
-/* One send hands Winsock at most this much; the core loops (ps_sendall)
- * or returns the short count. A blocking send larger than the socket
- * buffer keeps the caller's pages locked until the last byte is out, and
- * under Wine 8 such a send never returns if the peer resets the connection
- * meanwhile (measured: 1 MiB to a closed peer hangs, 512 KiB fails at once
- * with WSAECONNRESET). No datagram is this long, so none is cut short. */
-#define PS__SEND_MAX (256 * 1024)
 
 /* SOCK_STREAM / SOCK_DGRAM of s, -1 when it cannot be read. */
 static int ps__type_of(SOCKET s)
@@ -116,7 +109,7 @@ ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, cons
     SOCKET s = PS__SOCK(h);
     int n = len > PS__SEND_MAX ? PS__SEND_MAX : (int)len;
     int native = ps__win_msg_flags(flags);
-    int rc, err;
+    int rc;
     /* No SIGPIPE on Windows: a broken connection is only an error code. */
     if (to)
         rc = sendto(s, (const char *)buf, n, native, (const struct sockaddr *)to->storage.bytes,
@@ -125,7 +118,11 @@ ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, cons
         rc = send(s, (const char *)buf, n, native);
     if (rc != SOCKET_ERROR)
         return rc;
-    err = WSAGetLastError();
+    return ps__win_send_error(s, WSAGetLastError(), to);
+}
+
+int ps__win_send_error(SOCKET s, int err, const ps_addr *to)
+{
     /* Sending after shutdown(SD_SEND) is EPIPE on POSIX, WSAESHUTDOWN here:
      * the same event, so the same portable code. */
     if (err == WSAESHUTDOWN)

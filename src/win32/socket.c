@@ -1,6 +1,7 @@
 /* Socket creation, modes and the connection calls on SOCKETs. */
 #include "win32.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* mswsock.h / mstcpip.h define these in most SDKs, but not all. */
@@ -78,12 +79,37 @@ int ps__win_datagram_defaults(SOCKET s)
     return rc;
 }
 
-int ps__sys_set_nonblocking(ps_native h, int on)
+int ps__win_set_nonblocking(SOCKET s, int on)
 {
     u_long value = on != 0;
-    if (ioctlsocket(PS__SOCK(h), FIONBIO, &value) == SOCKET_ERROR)
+    if (ioctlsocket(s, FIONBIO, &value) == SOCKET_ERROR)
         return ps__win_last_error();
     return 0;
+}
+
+/* Windows waits for every timeout with select (the core's wait-timed
+ * path): Microsoft documents a socket whose SO_RCVTIMEO / SO_SNDTIMEO
+ * expired as left in an indeterminate state, so the kernel's own timeouts
+ * are never used. A positive timeout is non-blocking mode, like 0.0. */
+int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
+{
+    int nonblocking = timeout != PS_TIMEOUT_NONE;
+    (void)old_kernel;
+    if (old != old /* NaN: unknown */ || nonblocking != (old != PS_TIMEOUT_NONE)) {
+        int rc = ps__win_set_nonblocking(PS__SOCK(h), nonblocking);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int ps__sys_set_op_timeout(ps_native h, int events, double seconds)
+{
+    /* Never called: no socket is kernel-timed here. */
+    (void)h;
+    (void)events;
+    (void)seconds;
+    return PS_ENOTSUP;
 }
 
 /* Sockets from socket() are inheritable on Windows: a child process started
@@ -144,7 +170,7 @@ int ps__sys_socket(ps_native *out, int family, int type, int protocol, int nonbl
     if (st == SOCK_DGRAM && (af == AF_INET || af == AF_INET6))
         rc = ps__win_datagram_defaults(s);
     if (rc == 0 && nonblocking)
-        rc = ps__sys_set_nonblocking(PS__NATIVE(s), 1);
+        rc = ps__win_set_nonblocking(s, 1);
     if (rc < 0) {
         closesocket(s);
         return rc;
@@ -225,7 +251,7 @@ int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking)
      * that is inheritable): set both to what the caller asked for. */
     rc = ps__win_no_inherit(c);
     if (rc == 0)
-        rc = ps__sys_set_nonblocking(PS__NATIVE(c), nonblocking);
+        rc = ps__win_set_nonblocking(c, nonblocking);
     if (rc < 0) {
         closesocket(c);
         return rc;
@@ -262,8 +288,10 @@ int ps__sys_socket_error(ps_native h, int *native)
     int err = 0;
     int len = (int)sizeof err;
     if (getsockopt(PS__SOCK(h), SOL_SOCKET, SO_ERROR, (char *)&err, &len) == SOCKET_ERROR) {
-        *native = WSAGetLastError();
-        return ps__sys_error_from_native(*native);
+        /* No pending error could be read: *native stays 0 (there is no
+         * error of the socket to hand out), the result says why. */
+        *native = 0;
+        return ps__win_last_error();
     }
     *native = err;
     return ps__sys_error_from_native(err);

@@ -1,7 +1,11 @@
-/* Waiting for one socket, and the monotonic clock the deadlines use. */
+/* Waiting: for one socket (ps__sys_wait), for many (ps__sys_poll, which
+ * is also the selector's wait), and the monotonic clock of the deadlines. */
 #include "win32.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
 
 /* select() rather than WSAPoll: WSAPoll before Windows 10 2004 does not
  * report a failed non-blocking connect at all (it waits out the timeout),
@@ -67,6 +71,295 @@ int ps__sys_wait(ps_native h, int events, double timeout)
         if (rc != 0)
             return rc;
     }
+}
+
+/* ---- ps__sys_poll ----
+ *
+ * WSAPoll is Winsock's poll(), without select's FD_SETSIZE, but before
+ * Windows 10 version 2004 it does not report a non-blocking connect that
+ * fails (connection refused): the socket shows no event at all and the
+ * wait runs out its whole timeout (the Windows caveat of issue 6). select()
+ * reports such a connect in exceptfds on every version. So a poll in which
+ * any socket waits to be writable - the way a connect is waited for - runs
+ * on select(), with fd_sets allocated to the call's size, so FD_SETSIZE
+ * does not limit it either. Every other poll runs on WSAPoll. The knob
+ * PS_DIAG_FORCE_POLL_SELECT sends every poll to select(), so that the
+ * workaround is tested where WSAPoll has no such bug (Wine, newer Windows).
+ */
+
+/* WSAPoll entries kept on the stack; more are allocated. */
+#define PS__POLL_STACK 64
+
+/* Whole milliseconds for WSAPoll / Sleep, rounded up: a wait rounded down
+ * to 0 would return at once and make the caller spin until the deadline. */
+static int ps__poll_ms(double timeout)
+{
+    double ms;
+    if (timeout < 0.0)
+        return -1;
+    ms = ceil(timeout * 1000.0);
+    return ms >= (double)INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* No socket to wait for: WSAPoll and select() both refuse an empty set,
+ * so the wait is a sleep (Python's selectors do the same). */
+static int ps__poll_sleep(double timeout)
+{
+    int ms = ps__poll_ms(timeout);
+    Sleep(ms < 0 ? INFINITE : (DWORD)ms);
+    return 0;
+}
+
+/* After a poll failed for a socket that is none (closed underneath, so
+ * the handle is stale): PS_POLLNVAL for each such item, as POSIX poll()
+ * reports it. Returns how many, 0 when every socket is a socket. */
+static int ps__poll_nval(ps__pollitem *items, size_t n)
+{
+    size_t i;
+    int count = 0;
+    for (i = 0; i < n; i++) {
+        int st = 0, len = (int)sizeof st;
+        items[i].revents = 0;
+        if (items[i].h == PS_INVALID_NATIVE)
+            continue;
+        if (getsockopt(PS__SOCK(items[i].h), SOL_SOCKET, SO_TYPE, (char *)&st, &len) ==
+                SOCKET_ERROR &&
+            WSAGetLastError() == WSAENOTSOCK) {
+            items[i].revents = PS_POLLNVAL;
+            count++;
+        }
+    }
+    return count;
+}
+
+/* What the caller asked for can go on: a hang-up makes a reader's recv
+ * return (0, end of stream) and an error makes a writer's send return
+ * (with the error); both wake the waiter that needs to see them, as Linux
+ * poll() reports POLLIN with a hang-up and POLLOUT with a failed connect. */
+static int ps__poll_wakes(int events, int revents)
+{
+    if ((revents & PS_POLLHUP) && (events & PS_POLLIN))
+        revents |= PS_POLLIN;
+    if ((revents & PS_POLLERR) && (events & PS_POLLOUT))
+        revents |= PS_POLLOUT;
+    return revents;
+}
+
+static int ps__poll_failed(ps__pollitem *items, size_t n, int err)
+{
+    /* WSAPoll fails when no entry is a valid socket (Windows: WSAEINVAL,
+     * Wine: WSAENOTSOCK), select() when any is not (WSAENOTSOCK): find
+     * them. */
+    if (err == WSAENOTSOCK || err == WSAEINVAL) {
+        int bad = ps__poll_nval(items, n);
+        if (bad > 0)
+            return bad;
+    }
+    return err == WSAEINTR ? 0 : ps__sys_error_from_native(err);
+}
+
+static int ps__wsapoll(ps__pollitem *items, size_t n, size_t valid, double timeout)
+{
+    WSAPOLLFD stack[PS__POLL_STACK], *p = stack;
+    size_t i, k;
+    int rc, count = 0;
+    if (valid > PS__POLL_STACK && !(p = (WSAPOLLFD *)malloc(valid * sizeof *p)))
+        return PS_ENOMEM;
+    /* Only the valid entries, in order: Windows ignores INVALID_SOCKET
+     * entries, Wine reports them POLLNVAL. POLLRDNORM / POLLWRNORM
+     * only: WSAPoll refuses POLLPRI (and POLLERR, POLLHUP) in events, and
+     * reports errors and hang-ups unasked. */
+    for (i = 0, k = 0; i < n; i++) {
+        if (items[i].h == PS_INVALID_NATIVE)
+            continue;
+        p[k].fd = PS__SOCK(items[i].h);
+        p[k].events = (SHORT)(((items[i].events & PS_POLLIN) ? POLLRDNORM : 0) |
+                              ((items[i].events & PS_POLLOUT) ? POLLWRNORM : 0));
+        p[k].revents = 0;
+        k++;
+    }
+    ps__win_diag_count(PS_DIAG_POLL_NATIVE);
+    /* A look first, then the wait: Wine's WSAPoll marks a socket closed
+     * underneath POLLNVAL but neither counts nor returns for it, so the
+     * wait would last its whole timeout (for ever without one); Windows
+     * returns at once. The look costs a second call only when nothing is
+     * ready, that is when the caller is about to sleep anyway. */
+    rc = WSAPoll(p, (ULONG)valid, 0);
+    if (rc == 0 && timeout != 0.0) {
+        for (k = 0; k < valid && !(p[k].revents & POLLNVAL); k++)
+            ;
+        if (k == valid)
+            rc = WSAPoll(p, (ULONG)valid, ps__poll_ms(timeout));
+    }
+    if (rc == SOCKET_ERROR) {
+        rc = ps__poll_failed(items, n, WSAGetLastError());
+    } else {
+        for (i = 0, k = 0; i < n; i++) {
+            int r = 0;
+            if (items[i].h != PS_INVALID_NATIVE) {
+                SHORT got = p[k++].revents;
+                r = ((got & POLLRDNORM) ? PS_POLLIN : 0) | ((got & POLLWRNORM) ? PS_POLLOUT : 0) |
+                    ((got & POLLERR) ? PS_POLLERR : 0) | ((got & POLLHUP) ? PS_POLLHUP : 0) |
+                    ((got & POLLNVAL) ? PS_POLLNVAL : 0);
+                r = ps__poll_wakes(items[i].events, r);
+            }
+            items[i].revents = r;
+            count += r != 0;
+        }
+        rc = count;
+    }
+    if (p != stack)
+        free(p);
+    return rc;
+}
+
+/* Winsock's fd_set is a counted list, { u_int fd_count; SOCKET
+ * fd_array[FD_SETSIZE]; }, and select() reads fd_count entries, however
+ * many: a set allocated for n handles holds n, FD_SETSIZE or not. The
+ * handles are written through a plain SOCKET pointer into the allocation
+ * (FD_SET would stop at FD_SETSIZE). */
+static SOCKET *ps__set_array(fd_set *set)
+{
+    return (SOCKET *)(void *)((char *)set + offsetof(fd_set, fd_array));
+}
+
+static int ps__cmp_socket(const void *a, const void *b)
+{
+    SOCKET x = *(const SOCKET *)a, y = *(const SOCKET *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts a set and drops repeated handles (one socket in several items). */
+static void ps__set_sort(fd_set *set)
+{
+    SOCKET *a = ps__set_array(set);
+    u_int i, k = 0;
+    if (set->fd_count < 2)
+        return;
+    qsort(a, set->fd_count, sizeof *a, ps__cmp_socket);
+    for (i = 1; i < set->fd_count; i++) {
+        if (a[i] != a[k])
+            a[++k] = a[i];
+    }
+    set->fd_count = k + 1;
+}
+
+static int ps__set_has(fd_set *set, SOCKET s)
+{
+    return set->fd_count > 0 &&
+           bsearch(&s, ps__set_array(set), set->fd_count, sizeof s, ps__cmp_socket) != NULL;
+}
+
+static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double timeout)
+{
+    size_t setsize = offsetof(fd_set, fd_array) + valid * sizeof(SOCKET);
+    fd_set *rd, *wr, *ex;
+    struct timeval tv, *ptv = NULL;
+    char *mem;
+    size_t i;
+    int rc, count = 0;
+    /* Rounded up to the alignment of the next set. */
+    setsize = (setsize + sizeof(SOCKET) - 1) / sizeof(SOCKET) * sizeof(SOCKET);
+    if (setsize < sizeof(fd_set))
+        setsize = sizeof(fd_set);
+    if (!(mem = (char *)malloc(3 * setsize)))
+        return PS_ENOMEM;
+    rd = (fd_set *)(void *)mem;
+    wr = (fd_set *)(void *)(mem + setsize);
+    ex = (fd_set *)(void *)(mem + 2 * setsize);
+    rd->fd_count = wr->fd_count = ex->fd_count = 0;
+    for (i = 0; i < n; i++) {
+        SOCKET s = PS__SOCK(items[i].h);
+        if (items[i].h == PS_INVALID_NATIVE)
+            continue;
+        if (items[i].events & PS_POLLIN)
+            ps__set_array(rd)[rd->fd_count++] = s;
+        if (items[i].events & PS_POLLOUT) {
+            /* A failed connect lands in exceptfds, never in writefds. Only
+             * writers look there: exceptfds also flags out-of-band data,
+             * which would wake a reader again and again (poll() reports it
+             * as POLLPRI, which portsock does not ask for). */
+            ps__set_array(wr)[wr->fd_count++] = s;
+            ps__set_array(ex)[ex->fd_count++] = s;
+        }
+    }
+    ps__set_sort(rd);
+    ps__set_sort(wr);
+    ps__set_sort(ex);
+    if (rd->fd_count + wr->fd_count == 0) {
+        /* Only items that ask for nothing: select() refuses empty sets. */
+        free(mem);
+        return ps__poll_sleep(timeout);
+    }
+    if (timeout >= 0.0) {
+        /* Whole microseconds, rounded up; at most PS__WAIT_CHUNK at once
+         * (long is 32 bits here): the caller's deadline loop goes on. */
+        double usec = ceil((timeout < PS__WAIT_CHUNK ? timeout : PS__WAIT_CHUNK) * 1e6);
+        tv.tv_sec = (long)(usec / 1e6);
+        tv.tv_usec = (long)(usec - (double)tv.tv_sec * 1e6);
+        if (tv.tv_usec >= 1000000) {
+            tv.tv_sec++;
+            tv.tv_usec -= 1000000;
+        }
+        ptv = &tv;
+    }
+    ps__win_diag_count(PS_DIAG_POLL_SELECT);
+    /* The first argument is ignored by Winsock; an empty set is passed as
+     * NULL, as select() requires. */
+    rc = select(0, rd->fd_count ? rd : NULL, wr->fd_count ? wr : NULL, ex->fd_count ? ex : NULL,
+                ptv);
+    if (rc == SOCKET_ERROR) {
+        rc = ps__poll_failed(items, n, WSAGetLastError());
+    } else {
+        /* select() leaves only the ready handles in each set, in its own
+         * order: sorted again for the look-ups. */
+        if (rc == 0)
+            rd->fd_count = wr->fd_count = ex->fd_count = 0;
+        ps__set_sort(rd);
+        ps__set_sort(wr);
+        ps__set_sort(ex);
+        for (i = 0; i < n; i++) {
+            SOCKET s = PS__SOCK(items[i].h);
+            int r = 0, ev = items[i].events;
+            if (items[i].h != PS_INVALID_NATIVE) {
+                if ((ev & PS_POLLIN) && ps__set_has(rd, s))
+                    r |= PS_POLLIN;
+                if (ev & PS_POLLOUT) {
+                    int w = ps__set_has(wr, s);
+                    if (w)
+                        r |= PS_POLLOUT;
+                    /* In exceptfds but not writable: the connect failed
+                     * (PS_OPT_ERROR says why). Writable and in exceptfds:
+                     * out-of-band data, which nobody asked about. */
+                    else if (ps__set_has(ex, s))
+                        r |= PS_POLLOUT | PS_POLLERR;
+                }
+            }
+            items[i].revents = r;
+            count += r != 0;
+        }
+        rc = count;
+    }
+    free(mem);
+    return rc;
+}
+
+int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
+{
+    size_t i, valid = 0;
+    int writers = 0;
+    for (i = 0; i < n; i++) {
+        items[i].revents = 0;
+        if (items[i].h == PS_INVALID_NATIVE)
+            continue;
+        valid++;
+        writers |= items[i].events & PS_POLLOUT;
+    }
+    if (valid == 0)
+        return ps__poll_sleep(timeout);
+    if (writers || ps__win_force_select())
+        return ps__select_poll(items, n, valid, timeout);
+    return ps__wsapoll(items, n, valid, timeout);
 }
 
 double ps__sys_monotonic(void)

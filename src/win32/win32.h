@@ -23,6 +23,10 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
+/* The extension functions: WSARecvMsg, WSASendMsg, TransmitFile. */
+#include <mswsock.h>
+
+#include <limits.h>
 
 #include "../sys.h"
 
@@ -57,6 +61,21 @@ int ps__win_type_from_native(int st);
 /* PS_MSG_PEEK / PS_MSG_WAITALL / PS_MSG_OOB -> MSG_*. */
 int ps__win_msg_flags(int flags);
 
+/* The most one receive / one stream send hands Winsock (io.c, msg.c); the
+ * caller sees a short count, as for any partial transfer, and the core
+ * loops where a call must move everything (ps_sendall). Receives: Winsock
+ * counts in int. Sends: a blocking send larger than the socket buffer
+ * keeps the caller's pages locked until the last byte is out, and under
+ * Wine 8 such a send never returns if the peer resets the connection
+ * meanwhile (measured: 1 MiB to a closed peer hangs, 512 KiB fails at once
+ * with WSAECONNRESET). No datagram is that long, so none is cut short. */
+#define PS__RECV_MAX INT_MAX
+#define PS__SEND_MAX (256 * 1024)
+
+/* A failed send's WSA code as the PS_E... code POSIX gives for the same
+ * event (to: the destination, or NULL for the connected peer). */
+int ps__win_send_error(SOCKET s, int err, const ps_addr *to);
+
 /* A new non-inheritable socket, as WSASocketW takes it (info NULL, or a
  * WSADuplicateSocketW result with FROM_PROTOCOL_INFO for af, st and
  * protocol); INVALID_SOCKET with WSAGetLastError() set on failure. */
@@ -67,6 +86,39 @@ int ps__win_no_inherit(SOCKET s);
 /* What every IP datagram socket of portsock needs, at creation and adoption
  * alike: the ICMP-driven resets of SIO_UDP_CONNRESET / SIO_UDP_NETRESET off. */
 int ps__win_datagram_defaults(SOCKET s);
+
+/* FIONBIO on or off. */
+int ps__win_set_nonblocking(SOCKET s, int on);
+
+/* A Winsock extension function, loaded through
+ * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) once for the process, as
+ * Microsoft requires for WSARecvMsg and recommends for the others (a
+ * layered provider may put its own in place). Declared with
+ * PS__WIN_EXTENSION(name, GUID initializer). */
+typedef union ps__win_fn {
+    LPFN_WSARECVMSG recvmsg;
+    LPFN_WSASENDMSG sendmsg;
+    LPFN_TRANSMITFILE transmitfile;
+} ps__win_fn;
+typedef struct ps__win_ext {
+    INIT_ONCE once;
+    GUID id;
+    ps__win_fn fn;
+} ps__win_ext;
+#define PS__WIN_EXTENSION(name, guid) static ps__win_ext name = {INIT_ONCE_STATIC_INIT, guid, {0}}
+/* Loads ext through socket s the first time (a failure is not cached: the
+ * next call tries again); 0 or a PS_E... code. */
+int ps__win_extension(ps__win_ext *ext, SOCKET s);
+
+/* Copies the whole control messages of src (len bytes, Winsock's layout)
+ * that fit into dst (capacity bytes) and returns the bytes copied; *cut
+ * becomes 1 when a message did not fit (cmsg.c). */
+size_t ps__win_cmsg_copy(void *dst, size_t capacity, const void *src, size_t len, int *cut);
+
+/* Counts one pass through a PS_DIAG_* path; whether the knob
+ * PS_DIAG_FORCE_POLL_SELECT is on (diag.c). */
+void ps__win_diag_count(int counter);
+int ps__win_force_select(void);
 
 /* A native handle as Winsock's SOCKET and back. SOCKET is UINT_PTR, the
  * same width as ps_native (uintptr_t); the casts only change the name. */

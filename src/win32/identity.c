@@ -1,11 +1,59 @@
-/* socketpair() for Windows, which has none: an AF_UNIX listener on a
- * fresh path in the temporary folder, one connection to it, and the path
- * removed again. Where AF_UNIX is missing (before Windows 10 1803, Wine)
- * the answer is PS_EAFNOSUPPORT and the core pairs loopback TCP sockets. */
+/* Duplicates (WSADuplicateSocketW), inheritance (HANDLE_FLAG_INHERIT) and
+ * AF_UNIX pairs: what the SOCKET is, as the POSIX backend's identity.c. */
 #include "win32.h"
 
 #include <stdio.h>
 #include <string.h>
+
+int ps__sys_dup(ps_native h, ps_native *out)
+{
+    WSAPROTOCOL_INFOW info;
+    SOCKET s;
+    int rc;
+    /* A SOCKET may belong to a layered provider and is then no plain
+     * handle: DuplicateHandle would copy the handle but not the provider's
+     * state. WSADuplicateSocketW for our own process is the documented way,
+     * and gives a socket on the same connection. */
+    memset(&info, 0, sizeof info);
+    if (WSADuplicateSocketW(PS__SOCK(h), GetCurrentProcessId(), &info) == SOCKET_ERROR)
+        return ps__win_last_error();
+    s = ps__win_open(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info);
+    if (s == INVALID_SOCKET)
+        return ps__win_last_error();
+    /* The settings of the endpoint are shared with h; set again in case a
+     * provider keeps them per descriptor. */
+    if (info.iSocketType == SOCK_DGRAM &&
+        (info.iAddressFamily == AF_INET || info.iAddressFamily == AF_INET6)) {
+        rc = ps__win_datagram_defaults(s);
+        if (rc < 0) {
+            closesocket(s);
+            return rc;
+        }
+    }
+    *out = PS__NATIVE(s);
+    return 0;
+}
+
+int ps__sys_get_inheritable(ps_native h)
+{
+    DWORD flags = 0;
+    if (!GetHandleInformation((HANDLE)PS__SOCK(h), &flags))
+        return ps__sys_error_from_native((int)GetLastError());
+    return (flags & HANDLE_FLAG_INHERIT) ? 1 : 0;
+}
+
+int ps__sys_set_inheritable(ps_native h, int on)
+{
+    if (!SetHandleInformation((HANDLE)PS__SOCK(h), HANDLE_FLAG_INHERIT,
+                              on ? HANDLE_FLAG_INHERIT : 0))
+        return ps__sys_error_from_native((int)GetLastError());
+    return 0;
+}
+
+/* socketpair() for Windows, which has none: an AF_UNIX listener on a
+ * fresh path in the temporary folder, one connection to it, and the path
+ * removed again. Where AF_UNIX is missing (before Windows 10 1803, Wine)
+ * the answer is PS_EAFNOSUPPORT and the core pairs loopback TCP sockets. */
 
 #ifndef SIO_AF_UNIX_GETPEERPID
 #define SIO_AF_UNIX_GETPEERPID _WSAIOR(IOC_VENDOR, 256)
@@ -115,10 +163,11 @@ int ps__sys_socketpair(ps_native pair[2], int type, int nonblocking)
     /* The accepted socket copies the listener's settings; made sure of. */
     if (rc == 0)
         rc = ps__win_no_inherit(server);
-    if (rc == 0 && nonblocking)
-        rc = ps__sys_set_nonblocking(PS__NATIVE(client), 1);
+    /* Both modes set through the backend, which records them (win32.h). */
     if (rc == 0)
-        rc = ps__sys_set_nonblocking(PS__NATIVE(server), nonblocking);
+        rc = ps__win_set_nonblocking(client, nonblocking);
+    if (rc == 0)
+        rc = ps__win_set_nonblocking(server, nonblocking);
     closesocket(listener);
     /* The file stays behind a closed AF_UNIX listener on Windows too. */
     if (bound && !DeleteFileA(path) && rc == 0)

@@ -102,6 +102,11 @@ int ps__sys_setopt(ps_native h, int family, int type, int opt, int value)
     }
     if (setsockopt(PS__SOCK(h), level, name, v, len) == SOCKET_ERROR)
         return ps__opt_error();
+    /* A dual-stack IPv6 socket reports the destination of an IPv4
+     * datagram only with IP_PKTINFO on as well (Linux reports it as an
+     * IPv4-mapped IPV6_PKTINFO). Best effort: a V6ONLY socket needs none. */
+    if (opt == PS_OPT_PKTINFO && family == PS_AF_INET6)
+        setsockopt(PS__SOCK(h), IPPROTO_IP, IP_PKTINFO, v, len);
     return 0;
 }
 

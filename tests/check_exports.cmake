@@ -1,0 +1,116 @@
+# The test `exports`: only portsock's public functions leave the shared library or the DLL.
+#
+#   cmake -DLIB=path/to/libportsock.so|.dll|.dylib -DHEADER=include/portsock.h
+#         -DLIBRARY_TYPE=SHARED_LIBRARY -DFORMAT=ELF|PE|MACHO [-DNM=nm] [-DOBJDUMP=objdump]
+#         [-DDUMPBIN=dumpbin] -P check_exports.cmake
+#
+# Reads the export table (ELF: nm -D --defined-only; PE: objdump -p, or dumpbin /exports for
+# MSVC; Mach-O: nm -gU) and fails on any symbol that is not a function portsock.h declares
+# (PS_API ps_name: internal ps__ names, libgcc's, anything else), and on any declared function
+# the library does not export.
+# A static library has no export table: the test reports "skipped".
+cmake_minimum_required(VERSION 3.25)
+
+if(NOT LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
+    message("portsock-test-skip: a static library exports nothing (the build is ${LIBRARY_TYPE})")
+    return()
+endif()
+if(NOT EXISTS "${LIB}")
+    message(FATAL_ERROR "no library at '${LIB}'")
+endif()
+
+# Reads the symbol names into `exported`.
+if(FORMAT STREQUAL "ELF")
+    set(cmd ${NM} -D --defined-only ${LIB})
+elseif(FORMAT STREQUAL "MACHO")
+    set(cmd ${NM} -gU ${LIB})
+elseif(FORMAT STREQUAL "PE" AND OBJDUMP)
+    set(cmd ${OBJDUMP} -p ${LIB})
+elseif(FORMAT STREQUAL "PE" AND DUMPBIN)
+    set(cmd ${DUMPBIN} /nologo /exports ${LIB})
+else()
+    message("portsock-test-skip: no tool to read a ${FORMAT} export table (nm, objdump, dumpbin)")
+    return()
+endif()
+list(JOIN cmd " " shown)
+message("${shown}")
+execute_process(COMMAND ${cmd} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "'${shown}' failed (${rc})")
+endif()
+string(REPLACE "\r" "" out "${out}")
+string(REPLACE ";" "\\;" out "${out}")
+string(REPLACE "\n" ";" lines "${out}")
+
+set(exported "")
+set(in_table OFF)
+foreach(line IN LISTS lines)
+    if(FORMAT STREQUAL "ELF")
+        # "0000000000012345 T ps_accept"
+        if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] +([^ ]+)$")
+            list(APPEND exported "${CMAKE_MATCH_1}")
+        endif()
+    elseif(FORMAT STREQUAL "MACHO")
+        # "0000000000012345 T _ps_accept"
+        if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] +_?([^ ]+)$")
+            list(APPEND exported "${CMAKE_MATCH_1}")
+        endif()
+    elseif(OBJDUMP)
+        # objdump -p: the names follow "[Ordinal/Name Pointer] Table" as "\t[   3] ps_bind".
+        if(line MATCHES "\\[Ordinal/Name Pointer\\] Table")
+            set(in_table ON)
+        elseif(in_table AND line MATCHES "^[ \t]*\\[ *[0-9]+\\] +(.+)$")
+            list(APPEND exported "${CMAKE_MATCH_1}")
+        elseif(in_table AND line STREQUAL "")
+            set(in_table OFF)
+        endif()
+    else()
+        # dumpbin /exports: "          1    0 00001000 ps_accept"
+        if(line MATCHES "^ +[0-9]+ +[0-9A-Fa-f]+ +[0-9A-Fa-f]+ +([^ ]+)")
+            list(APPEND exported "${CMAKE_MATCH_1}")
+        endif()
+    endif()
+endforeach()
+list(REMOVE_DUPLICATES exported)
+list(LENGTH exported n_exported)
+
+# The functions portsock.h declares: "PS_API <type> ps_name(" (a declaration may span lines).
+file(READ "${HEADER}" header)
+string(REGEX MATCHALL "PS_API[^;(]*[ *](ps_[a-z0-9_]+)[ \t\r\n]*\\(" decls "${header}")
+set(declared "")
+foreach(d IN LISTS decls)
+    if(d MATCHES "(ps_[a-z0-9_]+)[ \t\r\n]*\\($")
+        list(APPEND declared "${CMAKE_MATCH_1}")
+    endif()
+endforeach()
+list(REMOVE_DUPLICATES declared)
+list(LENGTH declared n_declared)
+set(bad "")
+foreach(sym IN LISTS exported)
+    if(NOT sym MATCHES "^ps_[a-z0-9][a-z0-9_]*$" OR sym MATCHES "^ps__" OR NOT sym IN_LIST declared)
+        list(APPEND bad "${sym}")
+    endif()
+endforeach()
+set(missing "")
+foreach(fn IN LISTS declared)
+    if(NOT fn IN_LIST exported)
+        list(APPEND missing "${fn}")
+    endif()
+endforeach()
+
+message("${LIB}: ${n_exported} symbols exported; portsock.h declares ${n_declared} functions")
+if(n_declared EQUAL 0 OR n_exported EQUAL 0)
+    message(FATAL_ERROR "nothing found: the export table or the header was not read")
+endif()
+if(bad OR missing)
+    if(bad)
+        list(JOIN bad "\n  " bad_text)
+        message("exported, but no public function of portsock.h:\n  ${bad_text}")
+    endif()
+    if(missing)
+        list(JOIN missing "\n  " missing_text)
+        message("declared in portsock.h (PS_API), but not exported:\n  ${missing_text}")
+    endif()
+    message(FATAL_ERROR "the export table is wrong")
+endif()
+message("exports ok: exactly the ${n_declared} public functions of portsock.h")
