@@ -127,7 +127,8 @@ exchange() {
 }
 
 exchange tcp 127.0.0.1
-exchange udp -u -w 2 127.0.0.1
+# UDP has no end: the idle timeout ends both sides, and must outlast a slow Wine start.
+exchange udp -u -w 5 127.0.0.1
 
 echo "== tcp6 raw: psnc -6 -r over ::1 with binary data"
 if start_server tcp6-server -l -v -6 -r -w 20 ::1 0; then
