@@ -224,6 +224,32 @@ TEST(listen_on_a_datagram_socket_is_enotsup)
     ASSERT_OK(ps_close(s));
 }
 
+/* A datagram to a port nobody listens on draws an ICMP port unreachable.
+ * Windows delivers it to a later recvfrom as WSAECONNRESET, which would
+ * stop a UDP server because one client went away; portsock turns that off
+ * (SIO_UDP_CONNRESET), and POSIX never reports it on unconnected sockets.
+ * Either way the server's next recvfrom waits for real datagrams. (Wine
+ * never reports the ICMP error, so there this shows only the outcome.) */
+TEST(unreachable_peer_does_not_break_a_udp_servers_next_recvfrom)
+{
+    ps_addr me, gone, from;
+    ps_socket *s = udp(&me), *t = udp(&gone), *c;
+    char buf[16];
+    int i;
+    ASSERT_OK(ps_close(t)); /* its port is now closed */
+    ASSERT_OK(ps_settimeout(s, 0.3));
+    for (i = 0; i < 3; i++)
+        ASSERT_EQ(ps_sendto(s, "ping", 4, 0, &gone), 4);
+    test_sleep_ms(50); /* let the ICMP errors come back */
+    ASSERT_ERR(ps_recvfrom(s, buf, sizeof buf, 0, &from), PS_ETIMEDOUT);
+    c = udp(NULL);
+    ASSERT_EQ(ps_sendto(c, "real", 4, 0, &me), 4);
+    ASSERT_EQ(ps_recvfrom(s, buf, sizeof buf, 0, &from), 4);
+    ASSERT_MEMEQ(buf, "real", 4);
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(s));
+}
+
 TEST_LIST = {
     TEST_ENTRY(round_trip_reports_the_senders_address),
     TEST_ENTRY(recvfrom_with_a_null_address_and_plain_recv_work),
@@ -237,5 +263,6 @@ TEST_LIST = {
     TEST_ENTRY(sendto_without_destination_on_unconnected_socket_fails),
     TEST_ENTRY(recv_on_an_unbound_udp_socket_times_out_on_posix),
     TEST_ENTRY(listen_on_a_datagram_socket_is_enotsup),
+    TEST_ENTRY(unreachable_peer_does_not_break_a_udp_servers_next_recvfrom),
 };
 TEST_MAIN()
