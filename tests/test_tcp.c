@@ -522,6 +522,36 @@ TEST(unix_stream_sockets_work_where_the_platform_has_them)
 #endif
 }
 
+/* POSIX gives end of stream to a receive after shutdown(SHUT_RD); Winsock
+ * gives WSAESHUTDOWN. portsock gives 0 on both. */
+TEST(recv_after_own_shutdown_rd_returns_zero)
+{
+    ps_socket *c, *s;
+    char buf[8];
+    test_tcp_pair(PS_AF_INET, &c, &s);
+    ASSERT_OK(ps_shutdown(c, PS_SHUT_RD));
+    ASSERT_EQ(ps_recv(c, buf, sizeof buf, 0), 0);
+    /* writing still works */
+    ASSERT_EQ(ps_send(c, "out", 3, 0), 3);
+    test_recv_exact(s, buf, 3);
+    ASSERT_MEMEQ(buf, "out", 3);
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(s));
+}
+
+/* POSIX names an unbound socket 0.0.0.0:0; Winsock fails with WSAEINVAL.
+ * portsock gives the all-zero address on both. */
+TEST(getsockname_of_an_unbound_socket_is_the_zero_address)
+{
+    ps_socket *s;
+    ps_addr a;
+    char text[PS_TEST_ADDRLEN];
+    ASSERT_OK(ps_socket_open(&s, PS_AF_INET, PS_SOCK_STREAM, 0));
+    ASSERT_OK(ps_getsockname(s, &a));
+    ASSERT_STREQ(test_fmt(&a, text), "0.0.0.0:0");
+    ASSERT_OK(ps_close(s));
+}
+
 TEST_LIST = {
     TEST_ENTRY(echo_of_4mib_comes_back_intact_blocking),
     TEST_ENTRY(echo_of_4mib_comes_back_intact_in_timeout_mode),
@@ -545,5 +575,7 @@ TEST_LIST = {
     TEST_ENTRY(sockets_work_after_explicit_init_and_cleanup),
     TEST_ENTRY(sockets_opened_lazily_survive_an_init_cleanup_pair),
     TEST_ENTRY(unix_stream_sockets_work_where_the_platform_has_them),
+    TEST_ENTRY(recv_after_own_shutdown_rd_returns_zero),
+    TEST_ENTRY(getsockname_of_an_unbound_socket_is_the_zero_address),
 };
 TEST_MAIN()
