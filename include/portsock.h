@@ -277,9 +277,10 @@ PS_API int ps_socket_from_native(ps_socket **out, ps_native h);
 
 /* A second, non-inheritable socket object on the same connection, with the
  * same family, type and timeout. Closing one leaves the other working.
- * POSIX: F_DUPFD_CLOEXEC; the two share one open file description, so they
- * also share the native blocking mode (keep their timeouts of one kind).
- * Windows: WSADuplicateSocketW + WSASocketW. */
+ * POSIX: F_DUPFD_CLOEXEC; Windows: WSADuplicateSocketW + WSASocketW. Both
+ * are one socket underneath and share its native blocking mode (and, on
+ * Linux, its kernel timeouts): give a socket and its duplicates timeouts of
+ * one kind. */
 PS_API int ps_dup(ps_socket *s, ps_socket **out);
 
 /* Whether a child process inherits the native socket (FD_CLOEXEC clear /

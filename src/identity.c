@@ -48,8 +48,9 @@ int ps_dup(ps_socket *s, ps_socket **out)
         ps__sys_close(h);
         return rc;
     }
-    /* A Windows duplicate does not carry the mode over; on POSIX it is the
-     * same socket, and setting its mode again changes nothing. */
+    /* The duplicate is the same socket underneath, whose mode it shares
+     * (POSIX, and Wine at least); setting it once more makes sure of it
+     * where a duplicate would start in a mode of its own. */
     (*out)->kernel_timed = s->kernel_timed;
     rc = ps__apply_timeout(*out, NAN, s->timeout);
     if (rc < 0) {

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* select() rather than WSAPoll: WSAPoll before Windows 10 2004 does not
  * report a failed non-blocking connect at all (it waits out the timeout),
@@ -250,6 +251,38 @@ static int ps__set_has(fd_set *set, SOCKET s)
            bsearch(&s, ps__set_array(set), set->fd_count, sizeof s, ps__cmp_socket) != NULL;
 }
 
+static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double timeout);
+
+/* select() fails as a whole when one handle is stale (closed underneath):
+ * after ps__poll_failed marked the stale ones PS_POLLNVAL, the others get
+ * one more look without them, so a stale handle never hides a ready one
+ * (POSIX poll reports both at once). Each level drops at least one stale
+ * handle, so this ends. */
+static int ps__select_around_stale(ps__pollitem *items, size_t n, size_t valid, int stale)
+{
+    ps__pollitem *rest = (ps__pollitem *)malloc(n * sizeof *rest);
+    size_t i;
+    int rc;
+    if (!rest || (size_t)stale >= valid) {
+        free(rest);
+        return stale;
+    }
+    memcpy(rest, items, n * sizeof *rest);
+    for (i = 0; i < n; i++) {
+        if (items[i].revents & PS_POLLNVAL)
+            rest[i].h = PS_INVALID_NATIVE;
+    }
+    rc = ps__select_poll(rest, n, valid - (size_t)stale, 0.0);
+    if (rc > 0) {
+        for (i = 0; i < n; i++) {
+            if (!(items[i].revents & PS_POLLNVAL))
+                items[i].revents = rest[i].revents;
+        }
+    }
+    free(rest);
+    return stale + (rc > 0 ? rc : 0);
+}
+
 static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double timeout)
 {
     size_t setsize = offsetof(fd_set, fd_array) + valid * sizeof(SOCKET);
@@ -310,6 +343,8 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
                 ptv);
     if (rc == SOCKET_ERROR) {
         rc = ps__poll_failed(items, n, WSAGetLastError());
+        if (rc > 0)
+            rc = ps__select_around_stale(items, n, valid, rc);
     } else {
         /* select() leaves only the ready handles in each set, in its own
          * order: sorted again for the look-ups. */
