@@ -241,7 +241,8 @@ ptrdiff_t ps_file_write(ps_file *f, const void *buf, size_t n)
             taken += sent;
             break;
         }
-        if (!f->wbuf && (rc = ps__reserve(&f->wbuf, &f->wcap, f->bufsize)) < 0)
+        /* ps_file_printf may have made a smaller buffer first. */
+        if (f->wcap < f->bufsize && (rc = ps__reserve(&f->wbuf, &f->wcap, f->bufsize)) < 0)
             break;
         room = f->bufsize > f->wlen ? f->bufsize - f->wlen : 0;
         if (room > n - taken)
