@@ -14,7 +14,9 @@ int ps__posix_timeout_ms(double timeout)
         return -1;
     /* Round up: a wait that ends a little early would only spin. */
     whole = timeout * 1000.0;
-    ms = whole >= (double)INT_MAX ? INT_MAX : (int)whole;
+    if (whole >= (double)INT_MAX)
+        return INT_MAX; /* about 24.8 days: the caller's deadline loop goes on */
+    ms = (int)whole;
     if ((double)ms < whole)
         ms++;
     return ms;
