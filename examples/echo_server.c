@@ -134,7 +134,8 @@ int main(int argc, char **argv)
 
     if ((rc = ps_create_server(&listener, &addr, PS_BACKLOG_DEFAULT, 0)) < 0)
         return fail(text, rc);
-    if ((rc = ps_getsockname(listener, &addr)) < 0 || (rc = ps_settimeout(listener, POLL_SECONDS)) < 0) {
+    if ((rc = ps_getsockname(listener, &addr)) < 0 ||
+        (rc = ps_settimeout(listener, POLL_SECONDS)) < 0) {
         ps_close(listener);
         return fail(text, rc);
     }

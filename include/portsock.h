@@ -58,17 +58,19 @@ extern "C" {
 /* Types                                                                    */
 /* ------------------------------------------------------------------------ */
 
-typedef struct ps_socket ps_socket; /* opaque socket object */
-typedef struct ps_file ps_file;     /* opaque buffered stream from ps_makefile() */
+typedef struct ps_socket ps_socket;     /* opaque socket object */
+typedef struct ps_file ps_file;         /* opaque buffered stream from ps_makefile() */
 typedef struct ps_selector ps_selector; /* opaque readiness set */
 
 #ifdef _WIN32
-typedef uintptr_t ps_native; /* a SOCKET */
-/* No native handle: INVALID_SOCKET on Windows, -1 elsewhere. */
-#define PS_INVALID_NATIVE ((ps_native)~(uintptr_t)0)
+/* The native handle: a SOCKET. */
+typedef uintptr_t ps_native;
+/* No native handle: INVALID_SOCKET. */
+#define PS_INVALID_NATIVE ((ps_native) ~(uintptr_t)0)
 #else
-typedef int ps_native; /* a file descriptor */
-/* No native handle: INVALID_SOCKET on Windows, -1 elsewhere. */
+/* The native handle: a file descriptor. */
+typedef int ps_native;
+/* No native handle: -1. */
 #define PS_INVALID_NATIVE (-1)
 #endif
 
@@ -78,7 +80,7 @@ typedef struct ps_addr {
     union {
         unsigned char bytes[128];
         uint64_t align_;
-    } storage; /* the platform's sockaddr, aligned for any of them */
+    } storage;    /* the platform's sockaddr, aligned for any of them */
     uint32_t len; /* 0 = empty */
 } ps_addr;
 
@@ -158,50 +160,50 @@ typedef struct ps_msg {
 
 /* One list gives the codes, their names and their messages. Values are
  * negative, distinct and never renumbered: new codes go at the end. */
-#define PS_ERROR_LIST(X)                                                       \
-    X(EAGAIN, -1, "resource temporarily unavailable (operation would block)")  \
-    X(ETIMEDOUT, -2, "timed out")                                              \
-    X(EBADF, -3, "bad file descriptor (closed or invalid socket)")             \
-    X(EINVAL, -4, "invalid argument")                                          \
-    X(ENOMEM, -5, "out of memory")                                             \
+#define PS_ERROR_LIST(X)                                                      \
+    X(EAGAIN, -1, "resource temporarily unavailable (operation would block)") \
+    X(ETIMEDOUT, -2, "timed out")                                             \
+    X(EBADF, -3, "bad file descriptor (closed or invalid socket)")            \
+    X(EINVAL, -4, "invalid argument")                                         \
+    X(ENOMEM, -5, "out of memory")                                            \
     X(ENOTSUP, -6, "operation not supported on this platform or socket")      \
-    X(EADDRINUSE, -7, "address already in use")                                \
-    X(EADDRNOTAVAIL, -8, "address not available")                              \
-    X(EAFNOSUPPORT, -9, "address family not supported")                        \
-    X(EPROTONOSUPPORT, -10, "protocol not supported")                          \
-    X(ECONNREFUSED, -11, "connection refused")                                 \
-    X(ECONNRESET, -12, "connection reset by peer")                             \
-    X(ECONNABORTED, -13, "connection aborted")                                 \
-    X(EPIPE, -14, "broken pipe (connection closed for writing)")               \
-    X(ENOTCONN, -15, "socket is not connected")                                \
-    X(EISCONN, -16, "socket is already connected")                             \
-    X(EINPROGRESS, -17, "operation in progress")                               \
-    X(EALREADY, -18, "operation already in progress")                          \
-    X(ENETUNREACH, -19, "network is unreachable")                              \
-    X(EHOSTUNREACH, -20, "host is unreachable")                                \
-    X(EMSGSIZE, -21, "message too long")                                       \
-    X(EACCES, -22, "permission denied")                                        \
-    X(EMFILE, -23, "too many open files")                                      \
-    X(ENOBUFS, -24, "no buffer space available")                               \
-    X(ENOTSOCK, -25, "not a socket")                                           \
-    X(EAI_NONAME, -26, "name or service not known")                            \
-    X(EAI_AGAIN, -27, "temporary failure in name resolution")                  \
-    X(EAI_FAIL, -28, "non-recoverable failure in name resolution")             \
-    X(EAI_SERVICE, -29, "service not supported for this socket type")          \
-    X(EAI_FAMILY, -30, "address family not supported by name resolution")      \
-    X(EUNKNOWN, -31, "unknown error")                                          \
-    X(ENETDOWN, -32, "network is down")                                        \
-    X(ENETRESET, -33, "network dropped connection on reset")                   \
-    X(EPROTOTYPE, -34, "protocol wrong type for socket")                       \
-    X(ENOPROTOOPT, -35, "protocol not available (unknown option)")             \
+    X(EADDRINUSE, -7, "address already in use")                               \
+    X(EADDRNOTAVAIL, -8, "address not available")                             \
+    X(EAFNOSUPPORT, -9, "address family not supported")                       \
+    X(EPROTONOSUPPORT, -10, "protocol not supported")                         \
+    X(ECONNREFUSED, -11, "connection refused")                                \
+    X(ECONNRESET, -12, "connection reset by peer")                            \
+    X(ECONNABORTED, -13, "connection aborted")                                \
+    X(EPIPE, -14, "broken pipe (connection closed for writing)")              \
+    X(ENOTCONN, -15, "socket is not connected")                               \
+    X(EISCONN, -16, "socket is already connected")                            \
+    X(EINPROGRESS, -17, "operation in progress")                              \
+    X(EALREADY, -18, "operation already in progress")                         \
+    X(ENETUNREACH, -19, "network is unreachable")                             \
+    X(EHOSTUNREACH, -20, "host is unreachable")                               \
+    X(EMSGSIZE, -21, "message too long")                                      \
+    X(EACCES, -22, "permission denied")                                       \
+    X(EMFILE, -23, "too many open files")                                     \
+    X(ENOBUFS, -24, "no buffer space available")                              \
+    X(ENOTSOCK, -25, "not a socket")                                          \
+    X(EAI_NONAME, -26, "name or service not known")                           \
+    X(EAI_AGAIN, -27, "temporary failure in name resolution")                 \
+    X(EAI_FAIL, -28, "non-recoverable failure in name resolution")            \
+    X(EAI_SERVICE, -29, "service not supported for this socket type")         \
+    X(EAI_FAMILY, -30, "address family not supported by name resolution")     \
+    X(EUNKNOWN, -31, "unknown error")                                         \
+    X(ENETDOWN, -32, "network is down")                                       \
+    X(ENETRESET, -33, "network dropped connection on reset")                  \
+    X(EPROTOTYPE, -34, "protocol wrong type for socket")                      \
+    X(ENOPROTOOPT, -35, "protocol not available (unknown option)")            \
     X(EDESTADDRREQ, -36, "destination address required")                      \
-    X(ESHUTDOWN, -37, "cannot send after socket shutdown")                     \
-    X(EHOSTDOWN, -38, "host is down")                                          \
-    X(EPERM, -39, "operation not permitted")                                   \
-    X(ENOENT, -40, "no such file or directory")                                \
-    X(ENFILE, -41, "too many open files in system")                            \
-    X(ENAMETOOLONG, -42, "file name too long")                                 \
-    X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")                \
+    X(ESHUTDOWN, -37, "cannot send after socket shutdown")                    \
+    X(EHOSTDOWN, -38, "host is down")                                         \
+    X(EPERM, -39, "operation not permitted")                                  \
+    X(ENOENT, -40, "no such file or directory")                               \
+    X(ENFILE, -41, "too many open files in system")                           \
+    X(ENAMETOOLONG, -42, "file name too long")                                \
+    X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")      \
     X(EEXIST, -44, "already registered")
 
 /* The PS_E... codes of PS_ERROR_LIST, as an enum. */
@@ -209,7 +211,7 @@ enum ps_error_code {
 #define PS__ERROR_ENUM(name, value, text) PS_##name = (value),
     PS_ERROR_LIST(PS__ERROR_ENUM)
 #undef PS__ERROR_ENUM
-    PS__ERROR_LAST_ = -44
+        PS__ERROR_LAST_ = -44
 };
 
 /* "connection refused" for PS_ECONNREFUSED; never NULL ("unknown error" for
@@ -378,8 +380,8 @@ PS_API int ps_shutdown(ps_socket *s, int how);
  * returns the first socket that connects; the new socket keeps `timeout`.
  * When every attempt fails it returns the most telling error: a connect
  * failure (the first) before a bind failure before a socket failure. */
-PS_API int ps_create_connection(ps_socket **out, const char *host, const char *port,
-                                double timeout, const ps_addr *source);
+PS_API int ps_create_connection(ps_socket **out, const char *host, const char *port, double timeout,
+                                const ps_addr *source);
 
 /* The same over addresses the caller resolved: tries addrs[0..n-1] in order. */
 PS_API int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, size_t n,
@@ -419,8 +421,7 @@ PS_API ptrdiff_t ps_send(ps_socket *s, const void *buf, size_t len, int flags);
 PS_API int ps_sendall(ps_socket *s, const void *buf, size_t len, int flags, size_t *sent);
 
 /* Sends one datagram to `to` (or, with a NULL `to`, to the connected peer). */
-PS_API ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags,
-                           const ps_addr *to);
+PS_API ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const ps_addr *to);
 
 /* ------------------------------------------------------------------------ */
 /* Scatter/gather, ancillary data, sendfile                                 */
@@ -458,8 +459,7 @@ PS_API const ps_cmsg *ps_cmsg_next(const ps_msg *msg, const ps_cmsg *c);
 /* PS_SCM_RIGHTS, PS_IP_PKTINFO, PS_IPV6_PKTINFO or PS_CMSG_OTHER. */
 PS_API int ps_cmsg_kind(const ps_cmsg *c);
 /* The message's native level and type, and its data. */
-PS_API int ps_cmsg_native(const ps_cmsg *c, int *level, int *type, const void **data,
-                          size_t *len);
+PS_API int ps_cmsg_native(const ps_cmsg *c, int *level, int *type, const void **data, size_t *len);
 /* The destination address of a received datagram (port 0). */
 PS_API int ps_cmsg_get_pktinfo(const ps_cmsg *c, ps_addr *dst);
 /* Copies up to max received descriptors to fds and returns how many the
@@ -599,8 +599,8 @@ PS_API int ps_poll(ps_pollfd *fds, size_t n, double timeout);
 /* One ready socket, as ps_selector_wait reports it. */
 typedef struct ps_event {
     ps_socket *sock; /* the ready socket */
-    void *data; /* as given to ps_selector_add / ps_selector_modify */
-    int events; /* PS_POLL... bits */
+    void *data;      /* as given to ps_selector_add / ps_selector_modify */
+    int events;      /* PS_POLL... bits */
 } ps_event;
 
 /* Selector backends. PS_SELECTOR_DEFAULT is the best one here: epoll on
@@ -691,8 +691,8 @@ PS_API void ps_freeaddrinfo(ps_addrinfo *res);
 /* The host and service names of an IP address (PS_NI_... flags). host or
  * serv may be NULL (with length 0), not both. PS_EAFNOSUPPORT for an AF_UNIX
  * address, PS_ENOBUFS when a name does not fit. */
-PS_API int ps_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv,
-                          size_t servlen, int flags);
+PS_API int ps_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv, size_t servlen,
+                          int flags);
 
 /* This machine's host name, NUL-terminated; PS_ENOBUFS if it does not fit. */
 PS_API int ps_gethostname(char *buf, size_t size);

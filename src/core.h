@@ -80,5 +80,4 @@ double ps__deadline_left(ps__deadline *d, double timeout);
  * resumed with the rest of the time. For poll and selector waits. */
 int ps__wait_until(double timeout, int (*wait)(void *ctx, double left), void *ctx);
 
-
 #endif /* PS_CORE_H */

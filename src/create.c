@@ -7,8 +7,8 @@
  * machine lacks. */
 enum { PS__RANK_CONNECT, PS__RANK_BIND, PS__RANK_SOCKET, PS__RANK_NONE };
 
-static int ps__try_address(ps_socket **out, const ps_addr *a, double timeout,
-                           const ps_addr *source, int *rank)
+static int ps__try_address(ps_socket **out, const ps_addr *a, double timeout, const ps_addr *source,
+                           int *rank)
 {
     ps_socket *s;
     int rc = ps_socket_open(&s, ps_addr_family(a), PS_SOCK_STREAM, 0);

@@ -57,7 +57,7 @@ int ps_makefile(ps_socket *s, const char *mode, size_t bufsize, ps_file **out)
     f->readable = readable;
     f->writable = writable;
     f->line_buffered = bufsize == 1;
-    f->bufsize = bufsize == 0 ? PS__FILE_DEFAULT_BUFSIZE
+    f->bufsize = bufsize == 0   ? PS__FILE_DEFAULT_BUFSIZE
                  : bufsize == 1 ? PS__FILE_LINE_BUFSIZE
                                 : bufsize;
     s->refs++;
@@ -196,8 +196,8 @@ ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size)
         /* rbuf is NULL until the first fill: no arithmetic on it before. */
         const char *start = f->rbuf ? f->rbuf + f->rpos : NULL;
         size_t have = f->rend - f->rpos, look = have < max ? have : max, len = 0;
-        const char *nl = look > scanned ? (const char *)memchr(start + scanned, '\n', look - scanned)
-                                        : NULL;
+        const char *nl =
+            look > scanned ? (const char *)memchr(start + scanned, '\n', look - scanned) : NULL;
         ptrdiff_t got;
         if (nl)
             len = (size_t)(nl - start) + 1;
@@ -279,8 +279,7 @@ int ps_file_printf(ps_file *f, const char *fmt, ...)
     vsnprintf(f->wbuf + f->wlen, len + 1, fmt, ap);
     va_end(ap);
     f->wlen += len;
-    if (f->wlen >= f->bufsize ||
-        (f->line_buffered && memchr(f->wbuf + f->wlen - len, '\n', len)))
+    if (f->wlen >= f->bufsize || (f->line_buffered && memchr(f->wbuf + f->wlen - len, '\n', len)))
         if ((rc = ps__flush(f)) < 0)
             return rc;
     return n;

@@ -13,8 +13,8 @@ static int ps__check_buffer(const ps_socket *s, const void *buf, size_t len, int
 }
 
 typedef struct ps__xfer {
-    void *into;        /* recv */
-    const void *from;  /* send */
+    void *into;       /* recv */
+    const void *from; /* send */
     size_t len;
     int flags;
     ps_addr *source;   /* recv, may be NULL */

@@ -13,10 +13,8 @@ static int ps__opt_is_bool(int opt)
     case PS_OPT_NODELAY:
     case PS_OPT_BROADCAST:
     case PS_OPT_V6ONLY:
-    case PS_OPT_PKTINFO:
-        return 1;
-    default:
-        return 0;
+    case PS_OPT_PKTINFO: return 1;
+    default: return 0;
     }
 }
 
@@ -29,15 +27,11 @@ static int ps__opt_known(int opt)
 static int ps__opt_applies(const ps_socket *s, int opt)
 {
     switch (opt) {
-    case PS_OPT_NODELAY:
-        return s->type == PS_SOCK_STREAM && s->family != PS_AF_UNIX;
-    case PS_OPT_V6ONLY:
-        return s->family == PS_AF_INET6;
+    case PS_OPT_NODELAY: return s->type == PS_SOCK_STREAM && s->family != PS_AF_UNIX;
+    case PS_OPT_V6ONLY: return s->family == PS_AF_INET6;
     case PS_OPT_PKTINFO:
-    case PS_OPT_BROADCAST:
-        return s->type == PS_SOCK_DGRAM && s->family != PS_AF_UNIX;
-    default:
-        return 1;
+    case PS_OPT_BROADCAST: return s->type == PS_SOCK_DGRAM && s->family != PS_AF_UNIX;
+    default: return 1;
     }
 }
 

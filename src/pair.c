@@ -100,7 +100,8 @@ static int ps__pair_unix(ps_socket *pair[2], int type)
     if (rc < 0)
         return rc;
     for (i = 0; i < 2; i++) {
-        rc = ps__socket_wrap(&pair[i], h[i], PS_AF_UNIX, type, timeout == 0.0 ? 0.0 : PS_TIMEOUT_NONE);
+        rc = ps__socket_wrap(&pair[i], h[i], PS_AF_UNIX, type,
+                             timeout == 0.0 ? 0.0 : PS_TIMEOUT_NONE);
         if (rc < 0) {
             ps__sys_close(h[i]);
             if (i == 0)
@@ -130,11 +131,9 @@ int ps_socketpair(ps_socket *pair[2], int family, int type)
     if (type != PS_SOCK_STREAM && type != PS_SOCK_DGRAM)
         return PS_EINVAL;
     switch (family) {
-    case PS_AF_UNIX:
-        return ps__pair_unix(pair, type);
+    case PS_AF_UNIX: return ps__pair_unix(pair, type);
     case PS_AF_INET:
-    case PS_AF_INET6:
-        return ps__pair_loopback(pair, family, type);
+    case PS_AF_INET6: return ps__pair_loopback(pair, family, type);
     case PS_AF_UNSPEC:
         rc = ps__pair_unix(pair, type);
         if (rc == PS_EAFNOSUPPORT || rc == PS_EPROTONOSUPPORT || rc == PS_ENOTSUP)
@@ -142,7 +141,6 @@ int ps_socketpair(ps_socket *pair[2], int family, int type)
         if (rc == PS_EAFNOSUPPORT || rc == PS_EADDRNOTAVAIL)
             rc = ps__pair_loopback(pair, PS_AF_INET6, type);
         return rc;
-    default:
-        return PS_EAFNOSUPPORT;
+    default: return PS_EAFNOSUPPORT;
     }
 }

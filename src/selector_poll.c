@@ -96,6 +96,6 @@ static void ps__pollsel_close(void *state)
 }
 
 const ps__selector_ops ps__selector_poll_ops = {
-    PS_SELECTOR_POLL, ps__pollsel_open,  ps__pollsel_add,   ps__pollsel_modify,
+    PS_SELECTOR_POLL,   ps__pollsel_open, ps__pollsel_add,   ps__pollsel_modify,
     ps__pollsel_remove, ps__pollsel_wait, ps__pollsel_close,
 };

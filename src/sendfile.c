@@ -80,8 +80,8 @@ static int64_t ps__sendfile_copy(ps_socket *s, ps__file_call *c, ps__deadline *d
     return rc;
 }
 
-int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, int flags,
-                       int *path, uint64_t *sent_out)
+int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, int flags, int *path,
+                       uint64_t *sent_out)
 {
     ps__deadline d = PS__DEADLINE_INIT;
     ps__file_call c;

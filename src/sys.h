@@ -247,11 +247,11 @@ typedef struct ps__selreg {
     ps_socket *sock;
     ps_native h;
     void *data;
-    int events;                       /* PS_POLLIN | PS_POLLOUT */
+    int events; /* PS_POLLIN | PS_POLLOUT */
     struct ps_selector *sel;
-    struct ps__selreg *prev, *next;   /* the selector's list of registrations */
-    size_t slot;                      /* backend's own index, if it wants one */
-    unsigned long mark;               /* backend's own use while waiting */
+    struct ps__selreg *prev, *next; /* the selector's list of registrations */
+    size_t slot;                    /* backend's own index, if it wants one */
+    unsigned long mark;             /* backend's own use while waiting */
 } ps__selreg;
 
 /* A selector backend: the kernel's readiness interface behind ps_selector. */

@@ -84,7 +84,9 @@ int ps__sys_getaddrinfo(const char *host, const char *service, int family, int t
     int rc;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = family == PS_AF_UNSPEC ? AF_UNSPEC : ps__posix_family_to_native(family);
-    hints.ai_socktype = type == PS_SOCK_STREAM ? SOCK_STREAM : type == PS_SOCK_DGRAM ? SOCK_DGRAM : 0;
+    hints.ai_socktype = type == PS_SOCK_STREAM  ? SOCK_STREAM
+                        : type == PS_SOCK_DGRAM ? SOCK_DGRAM
+                                                : 0;
     hints.ai_flags = ((flags & PS_AI_PASSIVE) ? AI_PASSIVE : 0) |
                      ((flags & PS_AI_CANONNAME) ? AI_CANONNAME : 0) |
                      ((flags & PS_AI_NUMERICHOST) ? AI_NUMERICHOST : 0) |
@@ -116,7 +118,8 @@ int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv
 {
     int native = ((flags & PS_NI_NUMERICHOST) ? NI_NUMERICHOST : 0) |
                  ((flags & PS_NI_NUMERICSERV) ? NI_NUMERICSERV : 0) |
-                 ((flags & PS_NI_NAMEREQD) ? NI_NAMEREQD : 0) | ((flags & PS_NI_DGRAM) ? NI_DGRAM : 0);
+                 ((flags & PS_NI_NAMEREQD) ? NI_NAMEREQD : 0) |
+                 ((flags & PS_NI_DGRAM) ? NI_DGRAM : 0);
     int rc;
     if (hostlen > 0xffffu || servlen > 0xffffu)
         return PS_EINVAL;

@@ -13,16 +13,40 @@ static ps__optname ps__opt_lookup(int family, int opt)
 {
     ps__optname o = {-1, 0};
     switch (opt) {
-    case PS_OPT_REUSEADDR: o.level = SOL_SOCKET; o.name = SO_REUSEADDR; break;
+    case PS_OPT_REUSEADDR:
+        o.level = SOL_SOCKET;
+        o.name = SO_REUSEADDR;
+        break;
 #ifdef SO_REUSEPORT
-    case PS_OPT_REUSEPORT: o.level = SOL_SOCKET; o.name = SO_REUSEPORT; break;
+    case PS_OPT_REUSEPORT:
+        o.level = SOL_SOCKET;
+        o.name = SO_REUSEPORT;
+        break;
 #endif
-    case PS_OPT_KEEPALIVE: o.level = SOL_SOCKET; o.name = SO_KEEPALIVE; break;
-    case PS_OPT_NODELAY: o.level = IPPROTO_TCP; o.name = TCP_NODELAY; break;
-    case PS_OPT_RCVBUF: o.level = SOL_SOCKET; o.name = SO_RCVBUF; break;
-    case PS_OPT_SNDBUF: o.level = SOL_SOCKET; o.name = SO_SNDBUF; break;
-    case PS_OPT_BROADCAST: o.level = SOL_SOCKET; o.name = SO_BROADCAST; break;
-    case PS_OPT_V6ONLY: o.level = IPPROTO_IPV6; o.name = IPV6_V6ONLY; break;
+    case PS_OPT_KEEPALIVE:
+        o.level = SOL_SOCKET;
+        o.name = SO_KEEPALIVE;
+        break;
+    case PS_OPT_NODELAY:
+        o.level = IPPROTO_TCP;
+        o.name = TCP_NODELAY;
+        break;
+    case PS_OPT_RCVBUF:
+        o.level = SOL_SOCKET;
+        o.name = SO_RCVBUF;
+        break;
+    case PS_OPT_SNDBUF:
+        o.level = SOL_SOCKET;
+        o.name = SO_SNDBUF;
+        break;
+    case PS_OPT_BROADCAST:
+        o.level = SOL_SOCKET;
+        o.name = SO_BROADCAST;
+        break;
+    case PS_OPT_V6ONLY:
+        o.level = IPPROTO_IPV6;
+        o.name = IPV6_V6ONLY;
+        break;
     case PS_OPT_PKTINFO:
         if (family == PS_AF_INET6) {
 #ifdef IPV6_RECVPKTINFO

@@ -18,9 +18,9 @@
 
 /* Linux and the BSDs take SOCK_CLOEXEC / SOCK_NONBLOCK in socket() and
  * accept4(); elsewhere (macOS) they are set with fcntl/ioctl afterwards. */
-#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK) &&                                          \
-    (defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||                        \
-     defined(__OpenBSD__) || defined(__DragonFly__))
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK) &&                                            \
+    (defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
+     defined(__DragonFly__))
 #define PS__HAVE_ATOMIC_CLOEXEC 1
 #endif
 
@@ -46,7 +46,7 @@ int ps__posix_timeout_ms(double timeout);
 int ps__posix_poll_events(int revents);
 
 /* kqueue where the system has it: macOS and the BSDs. */
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) ||  \
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
     defined(__DragonFly__)
 #define PS__HAVE_KQUEUE 1
 #endif

@@ -97,7 +97,7 @@ static void ps__epollsel_close(void *state)
 }
 
 static const ps__selector_ops ps__epollsel_ops = {
-    PS_SELECTOR_EPOLL,   ps__epollsel_open,  ps__epollsel_add,   ps__epollsel_modify,
+    PS_SELECTOR_EPOLL,   ps__epollsel_open, ps__epollsel_add,   ps__epollsel_modify,
     ps__epollsel_remove, ps__epollsel_wait, ps__epollsel_close,
 };
 

@@ -68,8 +68,7 @@ static int ps__kqsel_add(void *state, ps__selreg *reg)
 
 static int ps__kqsel_modify(void *state, ps__selreg *reg, int events)
 {
-    return ps__kqsel_change((ps__kqsel *)state, reg, events & ~reg->events,
-                            reg->events & ~events);
+    return ps__kqsel_change((ps__kqsel *)state, reg, events & ~reg->events, reg->events & ~events);
 }
 
 static int ps__kqsel_remove(void *state, ps__selreg *reg)
@@ -131,7 +130,7 @@ static void ps__kqsel_close(void *state)
 }
 
 static const ps__selector_ops ps__kqsel_ops = {
-    PS_SELECTOR_KQUEUE, ps__kqsel_open,  ps__kqsel_add,   ps__kqsel_modify,
+    PS_SELECTOR_KQUEUE, ps__kqsel_open, ps__kqsel_add,   ps__kqsel_modify,
     ps__kqsel_remove,   ps__kqsel_wait, ps__kqsel_close,
 };
 

@@ -161,8 +161,7 @@ int ps__sys_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max)
 }
 
 /* Appends one message to msg->control (capacity bytes in all). */
-static int ps__put(ps_msg *msg, size_t capacity, int level, int type, const void *data,
-                   size_t len)
+static int ps__put(ps_msg *msg, size_t capacity, int level, int type, const void *data, size_t len)
 {
     size_t space = PS__SPACE(len);
     WSACMSGHDR h;

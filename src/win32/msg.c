@@ -33,8 +33,7 @@ static int ps__bufs_make(ps__bufs *v, const ps_msg *msg, size_t budget)
     v->b = v->stack;
     v->count = 0;
     v->total = 0;
-    if (msg->iovlen > PS__WSABUF_STACK &&
-        !(v->b = (WSABUF *)malloc(msg->iovlen * sizeof *v->b)))
+    if (msg->iovlen > PS__WSABUF_STACK && !(v->b = (WSABUF *)malloc(msg->iovlen * sizeof *v->b)))
         return PS_ENOMEM;
     for (i = 0; i < msg->iovlen && v->total < budget; i++) {
         size_t len = msg->iov[i].len;
@@ -147,8 +146,9 @@ static ptrdiff_t ps__recv_dgram(SOCKET s, ps_msg *msg, int native)
     wm.lpBuffers = v.b;
     wm.dwBufferCount = v.count;
     wm.Control.buf = copy ? (CHAR *)own.bytes : (CHAR *)msg->control;
-    wm.Control.len = copy ? (ULONG)sizeof own.bytes
-                          : capacity > (size_t)ULONG_MAX ? ULONG_MAX : (ULONG)capacity;
+    wm.Control.len = copy                           ? (ULONG)sizeof own.bytes
+                     : capacity > (size_t)ULONG_MAX ? ULONG_MAX
+                                                    : (ULONG)capacity;
     /* A datagram is whole anyway: MSG_WAITALL means nothing here, and
      * Winsock would refuse it. */
     wm.dwFlags = (ULONG)(native & ~MSG_WAITALL);
@@ -179,13 +179,14 @@ static ptrdiff_t ps__recv_dgram(SOCKET s, ps_msg *msg, int native)
         else
             msg->controllen = (size_t)wm.Control.len;
     }
-    msg->flags = ((trunc || (wm.dwFlags & MSG_TRUNC)) ? PS_MSG_TRUNC : 0) |
-                 (ctrunc ? PS_MSG_CTRUNC : 0);
+    msg->flags =
+        ((trunc || (wm.dwFlags & MSG_TRUNC)) ? PS_MSG_TRUNC : 0) | (ctrunc ? PS_MSG_CTRUNC : 0);
     if (msg->addr) {
         memset(msg->addr, 0, sizeof *msg->addr);
         /* A source Winsock did not fill in stays empty, not a zeroed
          * sockaddr that looks like one. */
-        if (ss.ss_family != 0 && wm.namelen > 0 && (size_t)wm.namelen <= sizeof msg->addr->storage) {
+        if (ss.ss_family != 0 && wm.namelen > 0 &&
+            (size_t)wm.namelen <= sizeof msg->addr->storage) {
             memcpy(msg->addr->storage.bytes, &ss, (size_t)wm.namelen);
             msg->addr->len = (uint32_t)wm.namelen;
         }
