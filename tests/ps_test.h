@@ -631,4 +631,65 @@ static PS_TEST_UNUSED void test_recv_exact(ps_socket *s, void *buf, size_t n)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Checksums                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* A checksum of a byte stream cut anywhere: 64-bit words folded in order
+ * (fast enough not to limit throughput figures), then the tail and the
+ * length. */
+typedef struct test_sum {
+    uint64_t h, n;
+    unsigned char part[8];
+    unsigned npart;
+} test_sum;
+
+static PS_TEST_UNUSED void test_sum_init(test_sum *w)
+{
+    w->h = 0x243F6A8885A308D3ull;
+    w->n = 0;
+    w->npart = 0;
+}
+
+static PS_TEST_UNUSED void test_sum_fold(test_sum *w, uint64_t x)
+{
+    w->h = (((w->h << 5) | (w->h >> 59)) ^ x) * 0x9E3779B97F4A7C15ull;
+}
+
+static PS_TEST_UNUSED void test_sum_add(test_sum *w, const unsigned char *p, size_t n)
+{
+    w->n += n;
+    while (n > 0 && w->npart > 0) {
+        w->part[w->npart++] = *p++;
+        n--;
+        if (w->npart == 8) {
+            uint64_t x;
+            memcpy(&x, w->part, 8);
+            test_sum_fold(w, x);
+            w->npart = 0;
+        }
+    }
+    while (n >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        test_sum_fold(w, x);
+        p += 8;
+        n -= 8;
+    }
+    while (n > 0) {
+        w->part[w->npart++] = *p++;
+        n--;
+    }
+}
+
+static PS_TEST_UNUSED uint64_t test_sum_end(const test_sum *w)
+{
+    test_sum t = *w;
+    uint64_t x = 0;
+    memcpy(&x, t.part, t.npart);
+    test_sum_fold(&t, x);
+    test_sum_fold(&t, t.n);
+    return t.h;
+}
+
 #endif /* PS_TEST_H */

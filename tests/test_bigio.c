@@ -30,62 +30,6 @@ static uint64_t pattern_word(uint64_t k)
     return k;
 }
 
-/* A checksum of a byte stream cut anywhere: 64-bit words folded in order,
- * then the tail and the length. */
-typedef struct wsum {
-    uint64_t h, n;
-    unsigned char part[8];
-    unsigned npart;
-} wsum;
-
-static void wsum_init(wsum *w)
-{
-    w->h = 0x243F6A8885A308D3ull;
-    w->n = 0;
-    w->npart = 0;
-}
-
-static void wsum_fold(wsum *w, uint64_t x)
-{
-    w->h = (((w->h << 5) | (w->h >> 59)) ^ x) * 0x9E3779B97F4A7C15ull;
-}
-
-static void wsum_add(wsum *w, const unsigned char *p, size_t n)
-{
-    w->n += n;
-    while (n > 0 && w->npart > 0) {
-        w->part[w->npart++] = *p++;
-        n--;
-        if (w->npart == 8) {
-            uint64_t x;
-            memcpy(&x, w->part, 8);
-            wsum_fold(w, x);
-            w->npart = 0;
-        }
-    }
-    while (n >= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        wsum_fold(w, x);
-        p += 8;
-        n -= 8;
-    }
-    while (n > 0) {
-        w->part[w->npart++] = *p++;
-        n--;
-    }
-}
-
-static uint64_t wsum_end(const wsum *w)
-{
-    wsum t = *w;
-    uint64_t x = 0;
-    memcpy(&x, t.part, t.npart);
-    wsum_fold(&t, x);
-    wsum_fold(&t, t.n);
-    return t.h;
-}
-
 /* len bytes of pattern, and their checksum; a skip if they do not fit.
  * Touching fresh memory is most of this test's time in a virtual machine:
  * on Linux the buffer asks for huge pages (fewer faults). */
@@ -93,7 +37,7 @@ static unsigned char *big_buffer(size_t len, uint64_t *sum)
 {
     unsigned char *p = (unsigned char *)malloc(len);
     size_t i, words = len / 8;
-    wsum w;
+    test_sum w;
     if (p == NULL)
         SKIP("cannot allocate 2.5 GiB for the big I/O test");
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -102,17 +46,17 @@ static unsigned char *big_buffer(size_t len, uint64_t *sum)
         (void)madvise((void *)a, (len - (a - (uintptr_t)p)) & ~(size_t)4095u, MADV_HUGEPAGE);
     }
 #endif
-    wsum_init(&w);
+    test_sum_init(&w);
     for (i = 0; i < words; i++) {
         uint64_t x = pattern_word(i);
         memcpy(p + 8 * i, &x, 8);
-        wsum_fold(&w, x);
+        test_sum_fold(&w, x);
     }
     w.n = words * 8;
     for (i = words * 8; i < len; i++)
         p[i] = (unsigned char)i;
-    wsum_add(&w, p + words * 8, len - words * 8);
-    *sum = wsum_end(&w);
+    test_sum_add(&w, p + words * 8, len - words * 8);
+    *sum = test_sum_end(&w);
     return p;
 }
 
@@ -130,8 +74,8 @@ static void sink_thread(void *arg)
     sink *k = (sink *)arg;
     size_t cap = 4u << 20;
     unsigned char *buf = (unsigned char *)malloc(cap);
-    wsum w;
-    wsum_init(&w);
+    test_sum w;
+    test_sum_init(&w);
     k->count = 0;
     k->result = buf ? 0 : PS_ENOMEM;
     while (buf) {
@@ -142,10 +86,10 @@ static void sink_thread(void *arg)
         }
         if (n == 0)
             break;
-        wsum_add(&w, buf, (size_t)n);
+        test_sum_add(&w, buf, (size_t)n);
         k->count += (uint64_t)n;
     }
-    k->sum = wsum_end(&w);
+    k->sum = test_sum_end(&w);
     free(buf);
 }
 

@@ -41,77 +41,20 @@ static void pattern_fill(unsigned char *out, uint64_t from, size_t n)
     }
 }
 
-/* A checksum of a byte stream that is cut into pieces anywhere: 64-bit
- * words folded in order (fast enough that the receiver is not what limits
- * the throughput figures), the tail and the length at the end. */
-typedef struct wsum {
-    uint64_t h, n;
-    unsigned char part[8];
-    unsigned npart;
-} wsum;
-
-static void wsum_init(wsum *w)
-{
-    w->h = 0x243F6A8885A308D3ull;
-    w->n = 0;
-    w->npart = 0;
-}
-
-static void wsum_fold(wsum *w, uint64_t x)
-{
-    w->h = (((w->h << 5) | (w->h >> 59)) ^ x) * 0x9E3779B97F4A7C15ull;
-}
-
-static void wsum_add(wsum *w, const unsigned char *p, size_t n)
-{
-    w->n += n;
-    while (n > 0 && w->npart > 0) {
-        w->part[w->npart++] = *p++;
-        n--;
-        if (w->npart == 8) {
-            uint64_t x;
-            memcpy(&x, w->part, 8);
-            wsum_fold(w, x);
-            w->npart = 0;
-        }
-    }
-    while (n >= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        wsum_fold(w, x);
-        p += 8;
-        n -= 8;
-    }
-    while (n > 0) {
-        w->part[w->npart++] = *p++;
-        n--;
-    }
-}
-
-static uint64_t wsum_end(const wsum *w)
-{
-    wsum t = *w;
-    uint64_t x = 0;
-    memcpy(&x, t.part, t.npart);
-    wsum_fold(&t, x);
-    wsum_fold(&t, t.n);
-    return t.h;
-}
-
 /* The checksum of the file's bytes [from, from + n). */
 static uint64_t slice_sum(uint64_t from, uint64_t n)
 {
     static unsigned char buf[1 << 20];
     uint64_t done = 0;
-    wsum w;
-    wsum_init(&w);
+    test_sum w;
+    test_sum_init(&w);
     while (done < n) {
         size_t len = n - done < sizeof buf ? (size_t)(n - done) : sizeof buf;
         pattern_fill(buf, from + done, len);
-        wsum_add(&w, buf, len);
+        test_sum_add(&w, buf, len);
         done += len;
     }
-    return wsum_end(&w);
+    return test_sum_end(&w);
 }
 
 static uint64_t file_pos(FILE *f)
@@ -186,8 +129,8 @@ static void sink_thread(void *arg)
 {
     sink *k = (sink *)arg;
     static unsigned char buf[256 * 1024];
-    wsum w;
-    wsum_init(&w);
+    test_sum w;
+    test_sum_init(&w);
     k->count = 0;
     k->result = 0;
     for (;;) {
@@ -198,10 +141,10 @@ static void sink_thread(void *arg)
         }
         if (n == 0)
             break;
-        wsum_add(&w, buf, (size_t)n);
+        test_sum_add(&w, buf, (size_t)n);
         k->count += (uint64_t)n;
     }
-    k->sum = wsum_end(&w);
+    k->sum = test_sum_end(&w);
 }
 
 static void sink_start(sink *k, ps_socket *s)
