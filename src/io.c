@@ -74,7 +74,9 @@ ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const 
     int rc = ps__check_buffer(s, buf, len, flags);
     if (rc < 0)
         return rc;
-    if (to && (to->len == 0 || to->len > sizeof to->storage))
+    /* A destination of no family portsock knows is an unknown constant, as
+     * for ps_bind and ps_connect; the OS would answer it as it pleases. */
+    if (to && (to->len == 0 || to->len > sizeof to->storage || ps__sys_addr_family(to) < 0))
         return PS_EINVAL;
     return ps__send_until(s, buf, len, flags, to, &d);
 }

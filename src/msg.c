@@ -71,7 +71,9 @@ ptrdiff_t ps_sendmsg(ps_socket *s, const ps_msg *msg, int flags)
     int rc = ps__msg_check(s, msg, flags);
     if (rc < 0)
         return rc;
-    if (msg->addr && (msg->addr->len == 0 || msg->addr->len > sizeof msg->addr->storage))
+    /* As ps_sendto: an address of no known family is PS_EINVAL. */
+    if (msg->addr && (msg->addr->len == 0 || msg->addr->len > sizeof msg->addr->storage ||
+                      ps__sys_addr_family(msg->addr) < 0))
         return PS_EINVAL;
     c.in = NULL;
     c.out = msg;

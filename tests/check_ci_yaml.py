@@ -40,6 +40,8 @@ TARGETS = {
     "ubuntu-asan": ("Ubuntu, AddressSanitizer",
                     lambda os, t, r: "ubuntu" in os
                     and ("linux-asan" in t or "sanitize=address" in t)),
+    "ubuntu-valgrind": ("Ubuntu, valgrind memcheck",
+                        lambda os, t, r: "ubuntu" in os and "linux-valgrind" in t),
     "macos-clang": ("macOS, clang (kqueue)", lambda os, t, r: "macos" in os and "clang" in t),
     "windows-msvc": ("Windows, MSVC (Visual Studio generator)",
                      lambda os, t, r: "windows" in os and '-g "visual studio' in r),

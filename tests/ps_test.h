@@ -23,6 +23,10 @@
  * process at once (_Exit(1)): a test is one process, so there is nothing to
  * unwind. SKIP("why") ends it with 77. A watchdog ends a test that runs
  * longer than PS_TEST_WATCHDOG_S seconds (POSIX: alarm(); Windows: a thread).
+ *
+ * Every test that returns is checked for leaked descriptors (POSIX) or
+ * handles (Windows): the process must hold the same ones after the test as
+ * before it, or the test fails naming each one that differs.
  */
 #ifndef PS_TEST_H
 #define PS_TEST_H
@@ -46,9 +50,12 @@
 #include <windows.h>
 #include <process.h>
 #else
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -82,8 +89,15 @@
 #define PS_TEST_PRINTF(a, b)
 #endif
 
-#define PS_TEST_WATCHDOG_S 60          /* one test */
+/* Watchdogs, in seconds; a program may set longer ones before including
+ * this file. PS_TEST_TIME_SCALE=N in the environment multiplies them (the
+ * valgrind row runs everything some ten times slower). */
+#ifndef PS_TEST_WATCHDOG_S
+#define PS_TEST_WATCHDOG_S 60 /* one test */
+#endif
+#ifndef PS_TEST_PROGRAM_WATCHDOG_S
 #define PS_TEST_PROGRAM_WATCHDOG_S 110 /* the whole program (ctest's TIMEOUT is 120) */
+#endif
 #define PS_TEST_SKIP_CODE 77
 #define PS_TEST_ADDRLEN 200 /* room for any formatted ps_addr */
 
@@ -235,6 +249,231 @@ static PS_TEST_NORETURN PS_TEST_UNUSED void ps_test_skip_(const char *file, int 
     } while (0)
 
 /* ------------------------------------------------------------------------ */
+/* Descriptors and handles the process holds (the leak check)               */
+/* ------------------------------------------------------------------------ */
+
+#define PS_TEST_MAX_HANDLES 4096
+
+/* What the process holds: how many, and the first PS_TEST_MAX_HANDLES of
+ * them (descriptor numbers or handle values). */
+typedef struct ps_test_handles {
+    size_t n;
+    uintptr_t v[PS_TEST_MAX_HANDLES];
+} ps_test_handles;
+
+static void ps_test_handles_add_(ps_test_handles *h, uintptr_t v)
+{
+    if (h->n < PS_TEST_MAX_HANDLES)
+        h->v[h->n] = v;
+    h->n++;
+}
+
+#ifdef _WIN32
+/* GetProcessHandleCount says 0 under Wine, so the handles come from the
+ * system's handle table, filtered to this process: the extended class (64,
+ * full-width process ids) where it exists, else the classic one (16). */
+typedef LONG(WINAPI *ps_test_ntqsi_fn_)(ULONG, PVOID, ULONG, PULONG);
+typedef struct {
+    PVOID object;
+    ULONG_PTR pid;
+    ULONG_PTR value;
+    ULONG access;
+    USHORT backtrace;
+    USHORT type;
+    ULONG attributes;
+    ULONG reserved;
+} ps_test_handle_ex_;
+typedef struct {
+    ULONG_PTR count;
+    ULONG_PTR reserved;
+    ps_test_handle_ex_ h[1];
+} ps_test_handles_ex_;
+typedef struct {
+    USHORT pid;
+    USHORT backtrace;
+    UCHAR type;
+    UCHAR attributes;
+    USHORT value;
+    PVOID object;
+    ULONG access;
+} ps_test_handle_16_;
+typedef struct {
+    ULONG count;
+    ps_test_handle_16_ h[1];
+} ps_test_handles_16_;
+
+#define PS_TEST_STATUS_INFO_LENGTH_MISMATCH ((LONG)0xC0000004L)
+
+/* Fills h; 0, or -1 when the table cannot be read. */
+static int ps_test_handles_take_(ps_test_handles *h)
+{
+    static const ULONG classes[2] = {64, 16};
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    ps_test_ntqsi_fn_ query;
+    DWORD self = GetCurrentProcessId();
+    size_t c;
+    h->n = 0;
+    if (ntdll == NULL)
+        return -1;
+    query = (ps_test_ntqsi_fn_)(void (*)(void))GetProcAddress(ntdll, "NtQuerySystemInformation");
+    if (query == NULL)
+        return -1;
+    for (c = 0; c < 2; c++) {
+        ULONG size = 1u << 20;
+        for (;;) {
+            void *buf = malloc(size);
+            ULONG need = 0;
+            LONG st;
+            if (buf == NULL)
+                return -1;
+            st = query(classes[c], buf, size, &need);
+            if (st == PS_TEST_STATUS_INFO_LENGTH_MISMATCH && size < (1u << 28)) {
+                free(buf);
+                size = need > size ? need + 65536 : size * 2;
+                continue;
+            }
+            if (st < 0) {
+                free(buf);
+                break; /* this class is not there: the next one */
+            }
+            if (classes[c] == 64) {
+                const ps_test_handles_ex_ *t = (const ps_test_handles_ex_ *)buf;
+                ULONG_PTR i;
+                for (i = 0; i < t->count; i++) {
+                    if (t->h[i].pid == self)
+                        ps_test_handles_add_(h, (uintptr_t)t->h[i].value);
+                }
+            } else {
+                const ps_test_handles_16_ *t = (const ps_test_handles_16_ *)buf;
+                ULONG i;
+                for (i = 0; i < t->count; i++) {
+                    if (t->h[i].pid == (USHORT)self)
+                        ps_test_handles_add_(h, (uintptr_t)t->h[i].value);
+                }
+            }
+            free(buf);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* "handle 0x34 (Event)": the value and the object type's name. */
+static void ps_test_handle_describe_(uintptr_t v, char *out, size_t size)
+{
+    typedef LONG(WINAPI * query_object_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
+    struct {
+        USHORT len, max;
+        WCHAR *text;
+    } * type_name;
+    union {
+        void *align;
+        unsigned char bytes[1024];
+    } info;
+    char type[64] = "no longer valid";
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    query_object_fn query =
+        ntdll ? (query_object_fn)(void (*)(void))GetProcAddress(ntdll, "NtQueryObject") : NULL;
+    ULONG need = 0;
+    /* Class 2 (ObjectTypeInformation) starts with the type's name. */
+    if (query != NULL && query((HANDLE)v, 2, info.bytes, sizeof info.bytes, &need) >= 0) {
+        size_t i;
+        type_name = (void *)info.bytes;
+        for (i = 0; i < type_name->len / 2u && i < sizeof type - 1; i++)
+            type[i] = type_name->text[i] < 128 ? (char)type_name->text[i] : '?';
+        type[i] = '\0';
+    }
+    snprintf(out, size, "handle 0x%llx (%s)", (unsigned long long)v, type);
+}
+#else
+/* Fills h from /proc/self/fd (Linux) or, elsewhere, by asking every number
+ * below the descriptor limit; 0, or -1 when neither works. */
+static int ps_test_handles_take_(ps_test_handles *h)
+{
+    DIR *d = opendir("/proc/self/fd");
+    h->n = 0;
+    if (d != NULL) {
+        struct dirent *e;
+        int own = dirfd(d);
+        while ((e = readdir(d)) != NULL) {
+            char *end;
+            long fd = strtol(e->d_name, &end, 10);
+            if (e->d_name[0] == '.' || *end != '\0' || fd == own)
+                continue;
+            ps_test_handles_add_(h, (uintptr_t)fd);
+        }
+        closedir(d);
+        return 0;
+    } else {
+        struct rlimit rl;
+        long fd, limit = 65536;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+            rl.rlim_cur < (rlim_t)limit)
+            limit = (long)rl.rlim_cur;
+        for (fd = 0; fd < limit; fd++) {
+            if (fcntl((int)fd, F_GETFD) != -1)
+                ps_test_handles_add_(h, (uintptr_t)fd);
+        }
+        return 0;
+    }
+}
+
+static void ps_test_handle_describe_(uintptr_t v, char *out, size_t size)
+{
+    char path[64], target[200];
+    ssize_t n;
+    snprintf(path, sizeof path, "/proc/self/fd/%d", (int)v);
+    n = readlink(path, target, sizeof target - 1);
+    target[n > 0 ? n : 0] = '\0';
+    snprintf(out, size, "descriptor %d%s%s", (int)v, n > 0 ? " -> " : "", target);
+}
+#endif
+
+static int ps_test_handles_has_(const ps_test_handles *h, uintptr_t v)
+{
+    size_t i, n = h->n < PS_TEST_MAX_HANDLES ? h->n : PS_TEST_MAX_HANDLES;
+    for (i = 0; i < n; i++) {
+        if (h->v[i] == v)
+            return 1;
+    }
+    return 0;
+}
+
+/* How many descriptors (POSIX) or handles (Windows) the process holds now. */
+static PS_TEST_UNUSED size_t test_handle_count(void)
+{
+    static ps_test_handles now;
+    if (ps_test_handles_take_(&now) < 0)
+        FAILF("cannot list the process's descriptors/handles");
+    return now.n;
+}
+
+/* Fails the current test, naming each descriptor or handle that differs,
+ * unless the process holds exactly what it held before. */
+static void ps_test_handles_check_(const ps_test_handles *before, const ps_test_handles *after)
+{
+    size_t i, differ = 0;
+    char what[300];
+    for (i = 0; i < after->n && i < PS_TEST_MAX_HANDLES; i++) {
+        if (!ps_test_handles_has_(before, after->v[i])) {
+            ps_test_handle_describe_(after->v[i], what, sizeof what);
+            fprintf(stdout, "# %s: leaked %s\n", ps_test_current_, what);
+            differ++;
+        }
+    }
+    for (i = 0; i < before->n && i < PS_TEST_MAX_HANDLES; i++) {
+        if (!ps_test_handles_has_(after, before->v[i])) {
+            ps_test_handle_describe_(before->v[i], what, sizeof what);
+            fprintf(stdout, "# %s: closed what it did not open: %s\n", ps_test_current_, what);
+            differ++;
+        }
+    }
+    if (differ > 0 || before->n != after->n)
+        FAILF("leak check: %zu descriptors/handles before the test, %zu after", before->n,
+              after->n);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Registration and the runner                                              */
 /* ------------------------------------------------------------------------ */
 
@@ -249,12 +488,26 @@ typedef struct ps_test_entry {
 #define TEST_ENTRY(name) {#name, name}
 /* clang-format on */
 #define TEST_LIST static const ps_test_entry ps_test_list_[]
-#define TEST_MAIN()                                                           \
+#define TEST_MAIN() TEST_MAIN_WITH_SETUP(NULL)
+/* setup() runs in each test's process before the test (and before the
+ * leak check's first count): the place for a SKIP that every test shares. */
+#define TEST_MAIN_WITH_SETUP(setup)                                           \
     int main(int argc, char **argv)                                           \
     {                                                                         \
+        ps_test_setup_ = (setup);                                             \
         return ps_test_main_(argc, argv, ps_test_list_,                       \
                              sizeof ps_test_list_ / sizeof ps_test_list_[0]); \
     }
+
+static ps_test_fn ps_test_setup_ PS_TEST_UNUSED = NULL;
+
+/* PS_TEST_TIME_SCALE from the environment: 1 to 100, else 1. */
+static unsigned ps_test_time_scale_(void)
+{
+    const char *text = getenv("PS_TEST_TIME_SCALE");
+    long n = text ? strtol(text, NULL, 10) : 1;
+    return n >= 1 && n <= 100 ? (unsigned)n : 1u;
+}
 
 #ifdef _WIN32
 static DWORD WINAPI ps_test_watchdog_thread_(LPVOID arg)
@@ -270,7 +523,9 @@ static DWORD WINAPI ps_test_watchdog_thread_(LPVOID arg)
 
 static void ps_test_watchdog_(unsigned seconds)
 {
-    HANDLE h = CreateThread(NULL, 0, ps_test_watchdog_thread_, (LPVOID)(uintptr_t)seconds, 0, NULL);
+    HANDLE h;
+    seconds *= ps_test_time_scale_();
+    h = CreateThread(NULL, 0, ps_test_watchdog_thread_, (LPVOID)(uintptr_t)seconds, 0, NULL);
     if (h == NULL) {
         fprintf(stdout, "# cannot start the watchdog thread\n");
         exit(1);
@@ -299,13 +554,14 @@ static void ps_test_alarm_handler_(int sig)
 static void ps_test_watchdog_(unsigned seconds)
 {
     signal(SIGALRM, ps_test_alarm_handler_);
-    alarm(seconds);
+    alarm(seconds * ps_test_time_scale_());
 }
 #endif
 
 /* Runs one test in this process; returns only on success. */
 static void ps_test_run_here_(const ps_test_entry *t)
 {
+    static ps_test_handles before, after;
     const char *wait_timeouts = getenv("PS_TEST_WAIT_TIMEOUTS");
     ps_test_current_ = t->name;
     ps_test_watchdog_(PS_TEST_WATCHDOG_S);
@@ -314,7 +570,31 @@ static void ps_test_run_here_(const ps_test_entry *t)
     if (wait_timeouts && strcmp(wait_timeouts, "1") == 0 &&
         ps_diag_force(PS_DIAG_FORCE_WAIT_TIMEOUTS, 1) < 0)
         FAILF("ps_diag_force(PS_DIAG_FORCE_WAIT_TIMEOUTS) failed");
+    if (ps_test_setup_ != NULL)
+        ps_test_setup_();
+    /* The socket layer is started first: what it holds for the process
+     * (Winsock's own handles) is not the test's. */
+    if (ps_init() < 0)
+        FAILF("ps_init failed");
+#ifdef _WIN32
+    /* Wine's ws2_32 keeps one event per thread for its blocking calls,
+     * made at the first one and closed when the thread ends; a socket pair
+     * (a connect and an accept) makes this thread's before counting. */
+    {
+        ps_socket *warm[2];
+        if (ps_socketpair(warm, PS_AF_UNSPEC, PS_SOCK_STREAM) < 0)
+            FAILF("leak check: the warm-up socket pair failed");
+        ps_close(warm[0]);
+        ps_close(warm[1]);
+    }
+#endif
+    if (ps_test_handles_take_(&before) < 0)
+        FAILF("leak check: cannot list the process's descriptors/handles");
     t->fn();
+    if (ps_test_handles_take_(&after) < 0)
+        FAILF("leak check: cannot list the process's descriptors/handles");
+    ps_test_handles_check_(&before, &after);
+    ps_cleanup();
     ps_test_current_ = "?";
 }
 
@@ -537,6 +817,19 @@ static PS_TEST_UNUSED int test_under_wine(void)
     return ntdll != NULL && GetProcAddress(ntdll, "wine_get_version") != NULL;
 #else
     return 0;
+#endif
+}
+
+/* 1 when this program runs under valgrind (which preloads its vgpreload
+ * libraries), else 0. Valgrind emulates a few things a test may depend on:
+ * the descriptor limit, the timing of signal delivery. */
+static PS_TEST_UNUSED int test_under_valgrind(void)
+{
+#ifdef _WIN32
+    return 0;
+#else
+    const char *preload = getenv("LD_PRELOAD");
+    return preload != NULL && strstr(preload, "/vgpreload") != NULL;
 #endif
 }
 

@@ -34,11 +34,21 @@ int ps__sys_dup(ps_native h, ps_native *out)
     return 0;
 }
 
+/* A failed Get/SetHandleInformation on a SOCKET. For a socket closed
+ * underneath the handle calls say ERROR_INVALID_HANDLE where every Winsock
+ * call says WSAENOTSOCK: the same event, so the same code (portsock.h:
+ * PS_ENOTSOCK on Windows), not the PS_EBADF that the number 6 maps to. */
+static int ps__handle_error(void)
+{
+    DWORD err = GetLastError();
+    return err == ERROR_INVALID_HANDLE ? PS_ENOTSOCK : ps__sys_error_from_native((int)err);
+}
+
 int ps__sys_get_inheritable(ps_native h)
 {
     DWORD flags = 0;
     if (!GetHandleInformation((HANDLE)PS__SOCK(h), &flags))
-        return ps__sys_error_from_native((int)GetLastError());
+        return ps__handle_error();
     return (flags & HANDLE_FLAG_INHERIT) ? 1 : 0;
 }
 
@@ -46,7 +56,7 @@ int ps__sys_set_inheritable(ps_native h, int on)
 {
     if (!SetHandleInformation((HANDLE)PS__SOCK(h), HANDLE_FLAG_INHERIT,
                               on ? HANDLE_FLAG_INHERIT : 0))
-        return ps__sys_error_from_native((int)GetLastError());
+        return ps__handle_error();
     return 0;
 }
 
