@@ -142,6 +142,69 @@ TEST(descriptor_exhaustion_cannot_be_produced_on_windows)
 }
 #endif
 
+/* ---- a unix socket path of the longest length there is ---- */
+
+#ifndef _WIN32
+#include <sys/un.h>
+#define FAULTS_SUN_PATH sizeof(((struct sockaddr_un *)0)->sun_path)
+#define faults_remove(path) unlink(path)
+#else
+#define FAULTS_SUN_PATH 108 /* afunix.h: UNIX_PATH_MAX */
+#define faults_remove(path) DeleteFileA(path)
+#endif
+
+TEST(a_unix_path_of_the_longest_length_binds_connects_and_reads_back_whole)
+{
+    /* sun_path holds the path and its NUL: FAULTS_SUN_PATH - 1 is the longest. */
+    size_t longest = FAULTS_SUN_PATH - 1, n;
+    char text[300], back[PS_TEST_ADDRLEN], c = 0;
+    ps_addr a, got;
+    ps_socket *l, *cl, *sv;
+    int r;
+#ifdef _WIN32
+    char dir[MAX_PATH + 1];
+    DWORD dn = GetTempPathA(sizeof dir, dir);
+    if (dn == 0 || dn > 60)
+        SKIP("no temporary folder with a short enough path");
+    n = (size_t)snprintf(text, sizeof text, "unix:%spsf%lu_", dir,
+                         (unsigned long)GetCurrentProcessId());
+#else
+    n = (size_t)snprintf(text, sizeof text, "unix:/tmp/ps_faults_%ld_", (long)getpid());
+#endif
+    while (n < 5 + longest)
+        text[n++] = 'p';
+    text[n] = '\0';
+    r = ps_addr_parse(&a, text);
+#ifdef _WIN32
+    if (r == PS_EAFNOSUPPORT || ps_socket_open(&l, PS_AF_UNIX, PS_SOCK_STREAM, 0) < 0)
+        SKIP("no AF_UNIX here (Wine 8, Windows before 10 1803): windows-caveats row 11");
+    ps_close(l);
+#endif
+    ASSERT_OK(r);
+    faults_remove(text + 5);
+    ASSERT_OK(ps_socket_open(&l, PS_AF_UNIX, PS_SOCK_STREAM, 0));
+    ASSERT_OK(ps_bind(l, &a));
+    ASSERT_OK(ps_listen(l, PS_BACKLOG_DEFAULT));
+    ASSERT_OK(ps_getsockname(l, &got));
+    ASSERT_STREQ(test_fmt(&got, back), text);
+    ASSERT_OK(ps_socket_open(&cl, PS_AF_UNIX, PS_SOCK_STREAM, 0));
+    ASSERT_OK(ps_connect(cl, &a));
+    ASSERT_OK(ps_accept(l, &sv, NULL));
+    ASSERT_OK(ps_getpeername(cl, &got));
+    ASSERT_STREQ(test_fmt(&got, back), text);
+    ASSERT_OK(ps_sendall(cl, "u", 1, 0, NULL));
+    ASSERT_EQ(ps_recv(sv, &c, 1, 0), 1);
+    ASSERT_EQ(c, 'u');
+    ASSERT_OK(ps_close(sv));
+    ASSERT_OK(ps_close(cl));
+    ASSERT_OK(ps_close(l));
+    faults_remove(text + 5);
+    /* One byte more does not fit: refused before any system call. */
+    text[n++] = 'p';
+    text[n] = '\0';
+    ASSERT_ERR(ps_addr_parse(&a, text), PS_EINVAL);
+}
+
 /* ---- a duplicate outliving its original ---- */
 
 typedef struct closer {
@@ -269,6 +332,7 @@ TEST_LIST = {
 #else
     TEST_ENTRY(descriptor_exhaustion_cannot_be_produced_on_windows),
 #endif
+    TEST_ENTRY(a_unix_path_of_the_longest_length_binds_connects_and_reads_back_whole),
     TEST_ENTRY(a_dup_keeps_working_while_the_original_is_closed_in_another_thread),
     TEST_ENTRY(a_timed_dup_keeps_working_while_the_original_is_closed_in_another_thread),
     TEST_ENTRY(a_peer_closing_during_a_blocking_sendall_gives_epipe_or_reset_without_sigpipe),
