@@ -385,6 +385,19 @@ static void ps_test_handle_describe_(uintptr_t v, char *out, size_t size)
     }
     snprintf(out, size, "handle 0x%llx (%s)", (unsigned long long)v, type);
 }
+
+/* 1 for the one new handle the test may not account for: under Wine,
+ * ws2_32 keeps an event per thread for its blocking calls, made at the
+ * thread's first one and closed only when the thread ends. */
+static int ps_test_handle_not_the_tests_(uintptr_t v)
+{
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    char what[300];
+    if (ntdll == NULL || GetProcAddress(ntdll, "wine_get_version") == NULL)
+        return 0;
+    ps_test_handle_describe_(v, what, sizeof what);
+    return strstr(what, "(Event)") != NULL;
+}
 #else
 /* Fills h from /proc/self/fd (Linux) or, elsewhere, by asking every number
  * below the descriptor limit; 0, or -1 when neither works. */
@@ -416,6 +429,12 @@ static int ps_test_handles_take_(ps_test_handles *h)
         }
         return 0;
     }
+}
+
+static int ps_test_handle_not_the_tests_(uintptr_t v)
+{
+    (void)v;
+    return 0;
 }
 
 static void ps_test_handle_describe_(uintptr_t v, char *out, size_t size)
@@ -452,10 +471,14 @@ static PS_TEST_UNUSED size_t test_handle_count(void)
  * unless the process holds exactly what it held before. */
 static void ps_test_handles_check_(const ps_test_handles *before, const ps_test_handles *after)
 {
-    size_t i, differ = 0;
+    size_t i, differ = 0, excused = 0;
     char what[300];
     for (i = 0; i < after->n && i < PS_TEST_MAX_HANDLES; i++) {
         if (!ps_test_handles_has_(before, after->v[i])) {
+            if (excused == 0 && ps_test_handle_not_the_tests_(after->v[i])) {
+                excused = 1;
+                continue;
+            }
             ps_test_handle_describe_(after->v[i], what, sizeof what);
             fprintf(stdout, "# %s: leaked %s\n", ps_test_current_, what);
             differ++;
@@ -468,7 +491,7 @@ static void ps_test_handles_check_(const ps_test_handles *before, const ps_test_
             differ++;
         }
     }
-    if (differ > 0 || before->n != after->n)
+    if (differ > 0 || before->n + excused != after->n)
         FAILF("leak check: %zu descriptors/handles before the test, %zu after", before->n,
               after->n);
 }
@@ -576,18 +599,6 @@ static void ps_test_run_here_(const ps_test_entry *t)
      * (Winsock's own handles) is not the test's. */
     if (ps_init() < 0)
         FAILF("ps_init failed");
-#ifdef _WIN32
-    /* Wine's ws2_32 keeps one event per thread for its blocking calls,
-     * made at the first one and closed when the thread ends; a socket pair
-     * (a connect and an accept) makes this thread's before counting. */
-    {
-        ps_socket *warm[2];
-        if (ps_socketpair(warm, PS_AF_UNSPEC, PS_SOCK_STREAM) < 0)
-            FAILF("leak check: the warm-up socket pair failed");
-        ps_close(warm[0]);
-        ps_close(warm[1]);
-    }
-#endif
     if (ps_test_handles_take_(&before) < 0)
         FAILF("leak check: cannot list the process's descriptors/handles");
     t->fn();
