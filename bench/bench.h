@@ -43,15 +43,22 @@
 
 /* ---- raw sockets: the same few calls on both platforms ---- */
 
+/* RPOLLIN / RPOLLOUT: the events a raw program asks for. On Windows
+ * POLLRDNORM / POLLWRNORM, as portsock asks WSAPoll for (POLLIN adds
+ * POLLRDBAND, which Wine's WSAPoll serves more slowly). */
 #ifdef _WIN32
 typedef SOCKET rsock;
 #define RSOCK_INVALID INVALID_SOCKET
 #define RPOLL WSAPoll
+#define RPOLLIN POLLRDNORM
+#define RPOLLOUT POLLWRNORM
 typedef WSAPOLLFD rpollfd;
 #else
 typedef int rsock;
 #define RSOCK_INVALID (-1)
 #define RPOLL poll
+#define RPOLLIN POLLIN
+#define RPOLLOUT POLLOUT
 typedef struct pollfd rpollfd;
 #endif
 

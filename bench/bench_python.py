@@ -2,7 +2,7 @@
 """The benchmark's scenarios with CPython's socket module, to put CPython beside portsock.
 
     bench_python.py [--scenario NAME]... [--rounds R] [--quick] [--no-pin] [--cpu N]
-                    [--tsv FILE] [--compare BENCH_TSV]
+                    [--idle N] [--tsv FILE] [--bench EXE]
 
 The same work as bench/ (bench/main.c and its scenario files), the same sizes by default:
 
@@ -14,9 +14,12 @@ The same work as bench/ (bench/main.c and its scenario files), the same sizes by
   selector  one wait returning the 100 ready among 10,100 registered loopback TCP
             connections: selectors.DefaultSelector (epoll on Linux) and PollSelector
 
-Every thread is pinned to one CPU (os.sched_setaffinity) unless --no-pin. R rounds (default
-7) after a warm-up; min / median / max. --compare reads the --tsv file of the C benchmark
-and prints CPython beside portsock.
+Every thread is pinned to one CPU (os.sched_setaffinity: the least busy one, as the C
+benchmark chooses) unless --no-pin. R rounds (default 7) after a warm-up; min / median / max.
+With --bench EXE (the C benchmark program), each CPython round is followed by one round of the
+C benchmark's scenario in its own process on the same CPU, and the end table gives the
+median of the per-round ratios portsock / CPython: the two alternate as raw and portsock do
+inside the C benchmark, so a machine that gets busier or quieter affects both alike.
 """
 
 import argparse
@@ -27,7 +30,9 @@ import selectors
 import socket
 import statistics
 import struct
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -299,26 +304,83 @@ def least_busy_cpu(allowed):
 
 # ---- rounds and the table ----
 
-RESULTS = {}  # (scenario, variant) -> (unit, median)
+# (scenario, CPython variant, portsock variant, higher is better)
+PAIRS = [
+    ("pingpong", "python timeout=None", "portsock blocking", True),
+    ("pingpong", "python timeout=5.0", "portsock timeout 5.0 (data ready)", True),
+    ("bulk", "python sendall / recv_into", "portsock ps_sendall / ps_recv", True),
+    ("connect", "python socket/connect/accept/close", "portsock", True),
+    ("readline", "python makefile('rb').readline()", "portsock ps_file_readline", True),
+    ("selector", "python DefaultSelector (epoll)", "portsock epoll backend", False),
+    ("selector", "python PollSelector", "portsock poll backend", False),
+]
+
+# The raw reference of each scenario in the C benchmark's table.
+RAW = {
+    "pingpong": "raw blocking",
+    "bulk": "raw send / recv",
+    "connect": "raw socket/connect/accept/close",
+    "readline": "raw fgets on fdopen",
+    "selector": "raw epoll_wait",
+}
+
+COMPARISONS = []  # lines of the final CPython-beside-portsock table
 
 
-def rounds(scenario, title, variants, r, warmup, tsv):
-    """variants: (name, unit, fn(scale) -> value). Runs them in turn, round after round."""
+def c_round(bench, scenario, cpu, extra):
+    """One round of the C benchmark's scenario in a process of its own, pinned to the
+    same CPU: {variant: value}."""
+    with tempfile.NamedTemporaryFile("r", suffix=".tsv") as t:
+        cmd = [bench, "--scenario", scenario, "--rounds", "1", "--tsv", t.name] + extra
+        cmd += ["--cpu", str(cpu)] if cpu is not None else ["--no-pin"]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        out = {}
+        for line in t:
+            parts = line.rstrip("\n").split("\t")
+            if parts[0] == "result":
+                out[parts[2]] = float(parts[5])
+        return out
+
+
+def rounds(scenario, title, variants, r, warmup, tsv, bench=None, cpu=None, extra=()):
+    """variants: (name, unit, fn(scale) -> value). Runs them in turn, round after round; with
+    `bench` (the C benchmark), one round of its scenario follows each round, so that CPython
+    and portsock alternate as raw and portsock do inside the C benchmark."""
     print(f"\n== {scenario}: {title}", flush=True)
     for _, _, fn in variants:
         fn(warmup)
     values = [[] for _ in variants]
+    cvals = []
     for _ in range(r):
         for i, (_, _, fn) in enumerate(variants):
             values[i].append(fn(1.0))
+        if bench:
+            cvals.append(c_round(bench, scenario, cpu, list(extra)))
     print(f"  {'variant':<40} {'unit':<7} {'min':>11} {'median':>11} {'max':>11}")
     for (name, unit, _), vals in zip(variants, values):
         med = statistics.median(vals)
         print(f"  {name:<40} {unit:<7} {fmt(min(vals))} {fmt(med)} {fmt(max(vals))}")
-        RESULTS[(scenario, name)] = (unit, med)
         if tsv:
             tsv.write(f"result\t{scenario}\t{name}\t{unit}\t{min(vals):.6g}\t{med:.6g}\t{max(vals):.6g}\t\t0\n")
             tsv.flush()
+    if not cvals:
+        sys.stdout.flush()
+        return
+    for (name, unit, _), vals in zip(variants, values):
+        for scen, pyname, psname, higher in PAIRS:
+            if scen != scenario or pyname != name or psname not in cvals[0]:
+                continue
+            ps = [c[psname] for c in cvals]
+            speed = [(p / v if higher else v / p) for p, v in zip(ps, vals)]
+            line = (f"  {scen:<9} {pyname:<36} {fmt(statistics.median(vals))} "
+                    f"{fmt(statistics.median(ps))} {statistics.median(speed):7.2f}x")
+            raw = RAW.get(scen)
+            if raw and raw in cvals[0]:
+                rel = [(v / c[raw] if higher else c[raw] / v) for v, c in zip(vals, cvals)]
+                line += f"  {statistics.median(rel):.3f} of {raw}"
+            COMPARISONS.append(line + f" ({unit})")
+            if tsv:
+                tsv.write(f"ratio\t{scen}\t{psname}\t{pyname}\t{statistics.median(speed):.4f}\n")
     sys.stdout.flush()
 
 
@@ -334,53 +396,14 @@ def fmt(v):
     return f"{s:>11}"
 
 
-# ---- CPython beside portsock ----
-
-# (scenario, CPython variant, portsock variant, higher is better)
-PAIRS = [
-    ("pingpong", "python timeout=None", "portsock blocking", True),
-    ("pingpong", "python timeout=5.0", "portsock timeout 5.0 (data ready)", True),
-    ("bulk", "python sendall / recv_into", "portsock ps_sendall / ps_recv", True),
-    ("connect", "python socket/connect/accept/close", "portsock", True),
-    ("readline", "python makefile('rb').readline()", "portsock ps_file_readline", True),
-    ("selector", "python DefaultSelector (epoll)", "portsock epoll backend", False),
-    ("selector", "python PollSelector", "portsock poll backend", False),
-]
-
-# The raw reference of each portsock variant in the C table.
-RAW = {
-    "pingpong": "raw blocking",
-    "bulk": "raw send / recv",
-    "connect": "raw socket/connect/accept/close",
-    "readline": "raw fgets on fdopen",
-}
-
-
-def read_tsv(path):
-    out = {}
-    with open(path) as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if parts[0] == "result" and len(parts) >= 7:
-                out[(parts[1], parts[2])] = (parts[3], float(parts[5]))
-    return out
-
-
-def compare(c_path, py):
-    c = read_tsv(c_path)
-    print("\n== CPython beside portsock (medians; speedup = how many times faster portsock is)")
-    print(f"  {'scenario':<9} {'CPython':<36} {'median':>11} {'portsock':>11} {'speedup':>8}  {'CPython vs raw':>15}")
-    for scen, pyname, psname, higher in PAIRS:
-        if (scen, pyname) not in py or (scen, psname) not in c:
-            continue
-        unit, pv = py[(scen, pyname)]
-        _, cv = c[(scen, psname)]
-        speed = cv / pv if higher else pv / cv
-        raw = ""
-        if scen in RAW and (scen, RAW[scen]) in c:
-            rv = c[(scen, RAW[scen])][1]
-            raw = f"{pv / rv:.3f} of {RAW[scen]}"
-        print(f"  {scen:<9} {pyname:<36} {fmt(pv)} {fmt(cv)} {speed:7.2f}x  {raw} ({unit})")
+def print_comparisons():
+    print("\n== CPython beside portsock: one C-benchmark round after each CPython round, same CPU;")
+    print("   speedup = median of the per-round ratios (how many times faster portsock is);")
+    print("   CPython vs raw = speed ratio to the raw C reference of the same rounds")
+    print(f"  {'scenario':<9} {'CPython variant':<36} {'CPython':>11} {'portsock':>11} {'speedup':>8}"
+          f"  CPython vs raw")
+    for line in COMPARISONS:
+        print(line)
 
 
 def main():
@@ -393,7 +416,8 @@ def main():
     ap.add_argument("--cpu", type=int, default=None, help="default: the least busy CPU allowed")
     ap.add_argument("--idle", type=int, default=None, help="selector: idle connections (10000)")
     ap.add_argument("--tsv", help="also write the results as tab-separated lines")
-    ap.add_argument("--compare", metavar="BENCH_TSV", help="the C benchmark's --tsv file")
+    ap.add_argument("--bench", metavar="EXE",
+                    help="the C benchmark: alternate its rounds with CPython's, to compare")
     args = ap.parse_args()
     want = args.scenario or ["pingpong", "bulk", "connect", "readline", "selector"]
     r, q = args.rounds, args.quick
@@ -412,22 +436,24 @@ def main():
     print((f"pinned: every thread on CPU {cpu}{where}" if cpu is not None else "not pinned")
           + f"; {r} rounds after a warm-up" + ("; --quick sizes" if q else ""))
 
+    # The C benchmark takes the same sizes.
+    cextra = (["--quick"] if q else []) + (["--idle", str(args.idle)] if args.idle is not None else [])
     if "pingpong" in want:
         n = 2000 if q else 30000
         rounds("pingpong", f"1-byte round trips over loopback TCP, TCP_NODELAY, {n} per sample", [
             ("python timeout=None", "rt/s", lambda s: pingpong(int(n * s), None)),
             ("python timeout=5.0", "rt/s", lambda s: pingpong(int(n * s), 5.0)),
-        ], r, 0.25, tsv)
+        ], r, 0.25, tsv, args.bench, cpu, cextra)
     if "bulk" in want:
         total = (64 << 20) if q else (1 << 30)
         rounds("bulk", f"{total >> 20} MiB per sample over loopback TCP in 64 KiB pieces", [
             ("python sendall / recv_into", "MB/s", lambda s: bulk(int(total * s))),
-        ], r, 0.125, tsv)
+        ], r, 0.125, tsv, args.bench, cpu, cextra)
     if "connect" in want:
         n = 500 if q else 5000
         rounds("connect", f"connect + accept + close cycles, one thread, {n} per sample", [
             ("python socket/connect/accept/close", "cyc/s", lambda s: connect_cycles(int(n * s))),
-        ], r, 0.25, tsv)
+        ], r, 0.25, tsv, args.bench, cpu, cextra)
     if "readline" in want:
         lines = 200000 if q else 2000000
         text = make_text(lines)
@@ -435,7 +461,7 @@ def main():
         rounds("readline", f"{lines} lines of 40-80 bytes ({len(text) / 1e6:.1f} MB), read line by line", [
             ("python makefile('rb').readline()", "lines/s",
              lambda s: readline(text, lines) if s == 1.0 else readline(quarter, lines // 4)),
-        ], r, 0.25, tsv)
+        ], r, 0.25, tsv, args.bench, cpu, cextra)
     if "selector" in want and hasattr(os, "fork"):
         idle = args.idle if args.idle is not None else (1000 if q else 10000)
         waits = 100 if q else 1000
@@ -446,12 +472,12 @@ def main():
                     lambda s: selector_wait(sset, selectors.DefaultSelector, max(1, int(waits * s)))),
                    ("python PollSelector", "us/wait",
                     lambda s: selector_wait(sset, selectors.PollSelector, max(1, int(waits * s)))),
-               ], r, 0.1, tsv)
+               ], r, 0.1, tsv, args.bench, cpu, cextra)
         sset.close()
     if tsv:
         tsv.close()
-    if args.compare:
-        compare(args.compare, RESULTS)
+    if COMPARISONS:
+        print_comparisons()
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ static void raw_io(rsock s, int mode, int sending, char *b)
     ptrdiff_t n;
     for (;;) {
         if (mode == RAW_POLLFIRST)
-            raw_wait(s, sending ? POLLOUT : POLLIN);
+            raw_wait(s, sending ? RPOLLOUT : RPOLLIN);
         n = sending ? rsend(s, b, 1) : rrecv(s, b, 1);
         if (n == 1)
             return;
@@ -48,7 +48,7 @@ static void raw_io(rsock s, int mode, int sending, char *b)
             continue;
         if (n < 0 && mode != RAW_BLOCKING && rwouldblock()) {
             if (mode == RAW_TRYFIRST)
-                raw_wait(s, sending ? POLLOUT : POLLIN);
+                raw_wait(s, sending ? RPOLLOUT : RPOLLIN);
             continue;
         }
         bench_die("pingpong: raw %s returned %ld (os error %d)", sending ? "send" : "recv", (long)n,

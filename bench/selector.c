@@ -110,7 +110,7 @@ static double sel_raw_poll(sel_ctx *c, double scale)
         bench_die("out of memory");
     for (i = 0; i < c->n; i++) {
         p[i].fd = (rsock)ps_fileno(c->mine[i]);
-        p[i].events = POLLIN;
+        p[i].events = RPOLLIN;
         p[i].revents = 0;
     }
     for (w = 0; w < waits; w++) {

@@ -11,6 +11,14 @@
 #define PS__FILE_DEFAULT_BUFSIZE 65536
 #define PS__FILE_LINE_BUFSIZE 8192
 
+#if defined(_MSC_VER)
+#define PS__NOINLINE __declspec(noinline)
+#elif defined(__GNUC__) || defined(__clang__)
+#define PS__NOINLINE __attribute__((noinline))
+#else
+#define PS__NOINLINE
+#endif
+
 struct ps_file {
     ps_socket *s;
     int readable, writable, line_buffered;
@@ -184,14 +192,12 @@ ptrdiff_t ps_file_read(ps_file *f, void *buf, size_t n)
     return (ptrdiff_t)done;
 }
 
-ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size)
+/* ps_file_readline past its fast path: fills the buffer until a '\n', max
+ * bytes or the end of the stream. The first `scanned` unread bytes are
+ * known to hold no '\n'. Kept out of line, so that the fast path saves no
+ * registers for it. */
+static PS__NOINLINE ptrdiff_t ps__readline_slow(ps_file *f, char *buf, size_t max, size_t scanned)
 {
-    size_t max, scanned = 0;
-    if (!f || !buf || size < 2 || size - 1 > (size_t)PTRDIFF_MAX)
-        return PS_EINVAL;
-    if (!f->readable)
-        return PS_EBADF;
-    max = size - 1;
     for (;;) {
         /* rbuf is NULL until the first fill: no arithmetic on it before. */
         const char *start = f->rbuf ? f->rbuf + f->rpos : NULL;
@@ -219,6 +225,32 @@ ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size)
         f->rpos += len;
         return (ptrdiff_t)len;
     }
+}
+
+ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size)
+{
+    size_t max, buffered, look;
+    const char *start, *nl;
+    if (!f || !buf || size < 2 || size - 1 > (size_t)PTRDIFF_MAX)
+        return PS_EINVAL;
+    if (!f->readable)
+        return PS_EBADF;
+    max = size - 1;
+    buffered = f->rend - f->rpos;
+    if (buffered == 0)
+        return ps__readline_slow(f, buf, max, 0);
+    /* The common case, the whole line already buffered: one memchr and one
+     * copy. */
+    start = f->rbuf + f->rpos;
+    look = buffered < max ? buffered : max;
+    nl = (const char *)memchr(start, '\n', look);
+    if (!nl)
+        return ps__readline_slow(f, buf, max, look);
+    look = (size_t)(nl - start) + 1;
+    memcpy(buf, start, look);
+    buf[look] = '\0';
+    f->rpos += look;
+    return (ptrdiff_t)look;
 }
 
 ptrdiff_t ps_file_write(ps_file *f, const void *buf, size_t n)

@@ -84,15 +84,24 @@ int ps_selector_add(ps_selector *sel, ps_socket *s, int events, void *data)
 
 int ps_selector_modify(ps_selector *sel, ps_socket *s, int events, void *data)
 {
+    ps__selreg *reg;
+    void *old_data;
     int rc;
     if (!sel || !s || !ps__events_valid(events))
         return PS_EINVAL;
-    if (!s->reg || s->reg->sel != sel)
+    reg = s->reg;
+    if (!reg || reg->sel != sel)
         return PS_ENOENT;
-    if (events != s->reg->events && (rc = sel->ops->modify(sel->state, s->reg, events)) < 0)
+    if (events == reg->events && data == reg->data)
+        return 0;
+    /* The backend sees the new data too: it may keep a copy of its own. */
+    old_data = reg->data;
+    reg->data = data;
+    if ((rc = sel->ops->modify(sel->state, reg, events)) < 0) {
+        reg->data = old_data;
         return rc;
-    s->reg->events = events;
-    s->reg->data = data;
+    }
+    reg->events = events;
     return 0;
 }
 

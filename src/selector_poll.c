@@ -9,8 +9,9 @@ typedef struct ps__pollsel {
     ps__pollitem *items; /* items[i] belongs to regs[i]; reg->slot == i */
     ps__selreg **regs;
     size_t count, cap;
-    size_t start; /* where the next wait begins its scan, so that a small
-                     `max` cannot starve the sockets at the end */
+    size_t start;        /* the next wait reports from this index on (see wait) */
+    ps__pollset *native; /* the native array of the items, kept between waits */
+    int changed;         /* items changed since the native array was made */
 } ps__pollsel;
 
 static int ps__pollsel_open(void **state)
@@ -43,13 +44,17 @@ static int ps__pollsel_add(void *state, ps__selreg *reg)
     p->items[p->count].revents = 0;
     p->regs[p->count] = reg;
     reg->slot = p->count++;
+    p->changed = 1;
     return 0;
 }
 
 static int ps__pollsel_modify(void *state, ps__selreg *reg, int events)
 {
     ps__pollsel *p = (ps__pollsel *)state;
-    p->items[reg->slot].events = events;
+    if (events != reg->events) {
+        p->items[reg->slot].events = events;
+        p->changed = 1;
+    }
     return 0;
 }
 
@@ -63,26 +68,31 @@ static int ps__pollsel_remove(void *state, ps__selreg *reg)
         p->regs[reg->slot] = p->regs[last];
         p->regs[reg->slot]->slot = reg->slot;
     }
+    p->changed = 1;
     return 0;
 }
 
 static int ps__pollsel_wait(void *state, ps_event *out, size_t max, double timeout)
 {
     ps__pollsel *p = (ps__pollsel *)state;
-    size_t k, begin, filled = 0;
-    int rc = ps__sys_poll(p->items, p->count, timeout);
-    if (rc <= 0)
+    const ps__pollready *ready;
+    size_t count, first = 0, k, filled = 0;
+    int rc = ps__sys_pollset_wait(&p->native, p->items, p->count, p->changed, timeout, &ready);
+    if (rc < 0)
         return rc;
-    begin = p->start % p->count;
-    for (k = 0; k < p->count && filled < max; k++) {
-        size_t i = (begin + k) % p->count;
-        if (p->items[i].revents) {
-            out[filled].sock = p->regs[i]->sock;
-            out[filled].data = p->regs[i]->data;
-            out[filled].events = p->items[i].revents;
-            filled++;
-            p->start = i + 1; /* the next wait begins after the last one reported */
-        }
+    p->changed = 0;
+    count = (size_t)rc;
+    /* The report begins at the first ready item after the last one reported
+     * before, so that a small `max` cannot starve the items at the end. */
+    while (first < count && ready[first].index < p->start)
+        first++;
+    for (k = 0; k < count && filled < max; k++) {
+        const ps__pollready *r = &ready[first + k < count ? first + k : first + k - count];
+        out[filled].sock = p->regs[r->index]->sock;
+        out[filled].data = p->regs[r->index]->data;
+        out[filled].events = r->revents;
+        filled++;
+        p->start = r->index + 1;
     }
     return (int)filled;
 }
@@ -90,6 +100,7 @@ static int ps__pollsel_wait(void *state, ps_event *out, size_t max, double timeo
 static void ps__pollsel_close(void *state)
 {
     ps__pollsel *p = (ps__pollsel *)state;
+    ps__sys_pollset_free(p->native);
     free(p->items);
     free(p->regs);
     free(p);

@@ -157,7 +157,10 @@ typedef struct ps__accept_call {
 static ptrdiff_t ps__try_accept(ps_socket *s, void *ctx)
 {
     ps__accept_call *c = (ps__accept_call *)ctx;
-    return ps__sys_accept(s->h, &c->h, c->peer, c->nonblocking);
+    /* The listener's native mode: non-blocking for 0.0, and for a timeout
+     * the kernel does not time (see ps__sys_set_timeout). */
+    int listener_nonblocking = s->timeout == 0.0 || (s->timeout > 0.0 && !s->kernel_timed);
+    return ps__sys_accept(s->h, &c->h, c->peer, c->nonblocking, listener_nonblocking);
 }
 
 int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)

@@ -99,9 +99,13 @@ int ps__sys_listen(ps_native h, int backlog);
 /* Accepts one connection; *conn is non-inheritable, in non-blocking mode
  * exactly when nonblocking != 0 (whatever the platform inherits from the
  * listener; kernel timeouts may be inherited: the core resets them). peer
- * may be NULL. PS_EAGAIN when none is pending (or the kernel timeout ran
- * out), PS__EINTR when a signal came. */
-int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking);
+ * may be NULL. listener_nonblocking is h's own native mode as the core last
+ * set it: where accepted sockets inherit the listener's mode, the backend
+ * need not set it again when it is already the one asked for. PS_EAGAIN
+ * when none is pending (or the kernel timeout ran out), PS__EINTR when a
+ * signal came. */
+int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking,
+                   int listener_nonblocking);
 /* Starts or completes a connect. On a non-blocking h a connect under way is
  * PS_EINPROGRESS (Windows' WSAEWOULDBLOCK too), and so is, on a
  * kernel-timed h, one whose time ran out. *native receives the OS's own
@@ -192,6 +196,26 @@ typedef struct ps__pollitem {
  * many items have revents != 0, 0 when the time ran out or a signal came,
  * or an error. With n == 0 it sleeps for the timeout. */
 int ps__sys_poll(ps__pollitem *items, size_t n, double timeout);
+/* The poll selector's native array (struct pollfd, WSAPOLLFD), kept between
+ * its waits. */
+typedef struct ps__pollset ps__pollset;
+/* An item that has events after a ps__sys_pollset_wait: its index in items
+ * and its PS_POLL* revents. */
+typedef struct ps__pollready {
+    size_t index;
+    int revents;
+} ps__pollready;
+/* ps__sys_poll over items[0..n) for the poll selector: the native array is
+ * kept in *set (NULL at first, allocated here) and rebuilt from items only
+ * when `changed` is non-zero or it was never built, so a wait on unchanged
+ * registrations neither allocates nor translates them. Returns how many
+ * items have events (or 0, or an error, as ps__sys_poll), listed in *ready
+ * in ascending index order (valid until the next call on set), so that the
+ * caller need not look at every item. items[].revents may be written. */
+int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int changed,
+                         double timeout, const ps__pollready **ready);
+/* Frees a set; NULL is ignored. */
+void ps__sys_pollset_free(ps__pollset *set);
 
 /* A monotonic clock in seconds. */
 double ps__sys_monotonic(void);
@@ -259,7 +283,9 @@ typedef struct ps__selector_ops {
     int kind; /* PS_SELECTOR_* */
     int (*open)(void **state);
     int (*add)(void *state, ps__selreg *reg);
-    /* reg->events still holds the old events; `events` are the new ones. */
+    /* Called when the events or the user data change: reg->events still
+     * holds the old events, `events` are the new ones (maybe the same);
+     * reg->data holds the new data. */
     int (*modify)(void *state, ps__selreg *reg, int events);
     int (*remove)(void *state, ps__selreg *reg);
     /* One wait: fills out[] (sock, data, events) for up to max ready

@@ -135,7 +135,8 @@ int ps__sys_listen(ps_native h, int backlog)
     return 0;
 }
 
-int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking)
+int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking,
+                   int listener_nonblocking)
 {
     socklen_t len = peer ? (socklen_t)sizeof peer->storage : 0;
     struct sockaddr *sa = peer ? (struct sockaddr *)peer->storage.bytes : NULL;
@@ -158,6 +159,9 @@ int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking)
     }
 #endif
     (void)rc;
+    /* Unused: accept4 sets the mode in the same call, and without it the
+     * mode is always set (not every such system hands O_NONBLOCK on). */
+    (void)listener_nonblocking;
     if (peer)
         peer->len = (uint32_t)len;
     *conn = fd;

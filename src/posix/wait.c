@@ -40,13 +40,9 @@ int ps__sys_wait(ps_native h, int events, double timeout)
 
 #define PS__POLL_STACK 64
 
-int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
+static void ps__poll_fill(struct pollfd *p, const ps__pollitem *items, size_t n)
 {
-    struct pollfd stack[PS__POLL_STACK], *p = stack;
     size_t i;
-    int rc;
-    if (n > PS__POLL_STACK && !(p = (struct pollfd *)malloc(n * sizeof *p)))
-        return PS_ENOMEM;
     for (i = 0; i < n; i++) {
         /* A negative descriptor is ignored by poll(). */
         p[i].fd = items[i].h;
@@ -54,6 +50,16 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
                               ((items[i].events & PS_POLLOUT) ? POLLOUT : 0));
         p[i].revents = 0;
     }
+}
+
+int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
+{
+    struct pollfd stack[PS__POLL_STACK], *p = stack;
+    size_t i;
+    int rc;
+    if (n > PS__POLL_STACK && !(p = (struct pollfd *)malloc(n * sizeof *p)))
+        return PS_ENOMEM;
+    ps__poll_fill(p, items, n);
     ps__posix_diag[PS_DIAG_POLL_NATIVE]++;
     rc = poll(p, (nfds_t)n, ps__posix_timeout_ms(timeout));
     if (rc < 0) {
@@ -65,6 +71,66 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
     if (p != stack)
         free(p);
     return rc;
+}
+
+struct ps__pollset {
+    struct pollfd *fds;
+    ps__pollready *ready;
+    size_t cap;
+    int built; /* fds holds the items of the last call */
+};
+
+int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int changed,
+                         double timeout, const ps__pollready **ready)
+{
+    ps__pollset *ps = *set;
+    size_t i, k;
+    int rc;
+    if (!ps) {
+        if (!(ps = (ps__pollset *)calloc(1, sizeof *ps)))
+            return PS_ENOMEM;
+        *set = ps;
+    }
+    if (changed || !ps->built) {
+        ps->built = 0;
+        if (n > ps->cap) {
+            struct pollfd *fds = (struct pollfd *)realloc(ps->fds, n * sizeof *fds);
+            ps__pollready *list;
+            if (!fds)
+                return PS_ENOMEM;
+            ps->fds = fds;
+            if (!(list = (ps__pollready *)realloc(ps->ready, n * sizeof *list)))
+                return PS_ENOMEM;
+            ps->ready = list;
+            ps->cap = n;
+        }
+        ps__poll_fill(ps->fds, items, n);
+        ps->built = 1;
+    }
+    *ready = ps->ready;
+    ps__posix_diag[PS_DIAG_POLL_NATIVE]++;
+    /* poll() rewrites every revents: the array needs nothing between calls. */
+    rc = poll(ps->fds, (nfds_t)n, ps__posix_timeout_ms(timeout));
+    if (rc < 0)
+        return errno == EINTR ? 0 : ps__posix_error();
+    /* One pass over the native array, ending at the last ready entry. */
+    for (i = 0, k = 0; i < n && k < (size_t)rc; i++) {
+        if (ps->fds[i].revents) {
+            ps->ready[k].index = i;
+            ps->ready[k].revents = ps__posix_poll_events(ps->fds[i].revents);
+            k++;
+        }
+    }
+    return (int)k;
+}
+
+void ps__sys_pollset_free(ps__pollset *set)
+{
+    if (set) {
+        free(set->fds);
+        free(set->ready);
+        free(set);
+    }
 }
 
 int ps__posix_poll_events(int revents)

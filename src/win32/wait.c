@@ -159,17 +159,13 @@ static int ps__poll_failed(ps__pollitem *items, size_t n, int err)
     return err == WSAEINTR ? 0 : ps__sys_error_from_native(err);
 }
 
-static int ps__wsapoll(ps__pollitem *items, size_t n, size_t valid, double timeout)
+/* The WSAPoll entries of the valid items, in order: Windows ignores
+ * INVALID_SOCKET entries, Wine reports them POLLNVAL. POLLRDNORM /
+ * POLLWRNORM only: WSAPoll refuses POLLPRI (and POLLERR, POLLHUP) in
+ * events, and reports errors and hang-ups unasked. */
+static void ps__wsapoll_fill(WSAPOLLFD *p, const ps__pollitem *items, size_t n)
 {
-    WSAPOLLFD stack[PS__POLL_STACK], *p = stack;
     size_t i, k;
-    int rc, count = 0;
-    if (valid > PS__POLL_STACK && !(p = (WSAPOLLFD *)malloc(valid * sizeof *p)))
-        return PS_ENOMEM;
-    /* Only the valid entries, in order: Windows ignores INVALID_SOCKET
-     * entries, Wine reports them POLLNVAL. POLLRDNORM / POLLWRNORM
-     * only: WSAPoll refuses POLLPRI (and POLLERR, POLLHUP) in events, and
-     * reports errors and hang-ups unasked. */
     for (i = 0, k = 0; i < n; i++) {
         if (items[i].h == PS_INVALID_NATIVE)
             continue;
@@ -179,6 +175,15 @@ static int ps__wsapoll(ps__pollitem *items, size_t n, size_t valid, double timeo
         p[k].revents = 0;
         k++;
     }
+}
+
+/* One WSAPoll over p (the `valid` entries ps__wsapoll_fill made of items),
+ * its results written back to items. */
+static int ps__wsapoll_run(WSAPOLLFD *p, size_t valid, ps__pollitem *items, size_t n,
+                           double timeout)
+{
+    size_t i, k;
+    int rc, count = 0;
     ps__win_diag_count(PS_DIAG_POLL_NATIVE);
     /* A look first, then the wait: Wine's WSAPoll marks a socket closed
      * underneath POLLNVAL but neither counts nor returns for it, so the
@@ -192,23 +197,31 @@ static int ps__wsapoll(ps__pollitem *items, size_t n, size_t valid, double timeo
         if (k == valid)
             rc = WSAPoll(p, (ULONG)valid, ps__poll_ms(timeout));
     }
-    if (rc == SOCKET_ERROR) {
-        rc = ps__poll_failed(items, n, WSAGetLastError());
-    } else {
-        for (i = 0, k = 0; i < n; i++) {
-            int r = 0;
-            if (items[i].h != PS_INVALID_NATIVE) {
-                SHORT got = p[k++].revents;
-                r = ((got & POLLRDNORM) ? PS_POLLIN : 0) | ((got & POLLWRNORM) ? PS_POLLOUT : 0) |
-                    ((got & POLLERR) ? PS_POLLERR : 0) | ((got & POLLHUP) ? PS_POLLHUP : 0) |
-                    ((got & POLLNVAL) ? PS_POLLNVAL : 0);
-                r = ps__poll_wakes(items[i].events, r);
-            }
-            items[i].revents = r;
-            count += r != 0;
+    if (rc == SOCKET_ERROR)
+        return ps__poll_failed(items, n, WSAGetLastError());
+    for (i = 0, k = 0; i < n; i++) {
+        int r = 0;
+        if (items[i].h != PS_INVALID_NATIVE) {
+            SHORT got = p[k++].revents;
+            r = ((got & POLLRDNORM) ? PS_POLLIN : 0) | ((got & POLLWRNORM) ? PS_POLLOUT : 0) |
+                ((got & POLLERR) ? PS_POLLERR : 0) | ((got & POLLHUP) ? PS_POLLHUP : 0) |
+                ((got & POLLNVAL) ? PS_POLLNVAL : 0);
+            r = ps__poll_wakes(items[i].events, r);
         }
-        rc = count;
+        items[i].revents = r;
+        count += r != 0;
     }
+    return count;
+}
+
+static int ps__wsapoll(ps__pollitem *items, size_t n, size_t valid, double timeout)
+{
+    WSAPOLLFD stack[PS__POLL_STACK], *p = stack;
+    int rc;
+    if (valid > PS__POLL_STACK && !(p = (WSAPOLLFD *)malloc(valid * sizeof *p)))
+        return PS_ENOMEM;
+    ps__wsapoll_fill(p, items, n);
+    rc = ps__wsapoll_run(p, valid, items, n, timeout);
     if (p != stack)
         free(p);
     return rc;
@@ -379,22 +392,94 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
     return rc;
 }
 
-int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
+/* Clears every revents; counts the valid items and says whether any waits
+ * to be writable (which sends the poll to select()). */
+static size_t ps__poll_survey(ps__pollitem *items, size_t n, int *writers)
 {
     size_t i, valid = 0;
-    int writers = 0;
+    *writers = 0;
     for (i = 0; i < n; i++) {
         items[i].revents = 0;
         if (items[i].h == PS_INVALID_NATIVE)
             continue;
         valid++;
-        writers |= items[i].events & PS_POLLOUT;
+        *writers |= items[i].events & PS_POLLOUT;
     }
+    return valid;
+}
+
+int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
+{
+    int writers;
+    size_t valid = ps__poll_survey(items, n, &writers);
     if (valid == 0)
         return ps__poll_sleep(timeout);
     if (writers || ps__win_force_select())
         return ps__select_poll(items, n, valid, timeout);
     return ps__wsapoll(items, n, valid, timeout);
+}
+
+struct ps__pollset {
+    WSAPOLLFD *fds;       /* the valid items' entries, when built */
+    ps__pollready *ready; /* room for every item */
+    size_t cap, valid;
+    int writers, built;
+};
+
+/* Only the WSAPoll path keeps its array: select() overwrites its fd_sets,
+ * so they are made for every call anyway. */
+int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int changed,
+                         double timeout, const ps__pollready **ready)
+{
+    ps__pollset *ps = *set;
+    size_t i, k;
+    int rc;
+    if (!ps) {
+        if (!(ps = (ps__pollset *)calloc(1, sizeof *ps)))
+            return PS_ENOMEM;
+        *set = ps;
+    }
+    if (changed || !ps->built) {
+        ps->built = 0;
+        ps->valid = ps__poll_survey(items, n, &ps->writers);
+        if (n > ps->cap) {
+            WSAPOLLFD *fds = (WSAPOLLFD *)realloc(ps->fds, n * sizeof *fds);
+            ps__pollready *list;
+            if (!fds)
+                return PS_ENOMEM;
+            ps->fds = fds;
+            if (!(list = (ps__pollready *)realloc(ps->ready, n * sizeof *list)))
+                return PS_ENOMEM;
+            ps->ready = list;
+            ps->cap = n;
+        }
+        ps__wsapoll_fill(ps->fds, items, n);
+        ps->built = 1;
+    }
+    *ready = ps->ready;
+    /* A sleep or select(): as ps__sys_poll does them. */
+    if (ps->valid == 0 || ps->writers || ps__win_force_select())
+        rc = ps__sys_poll(items, n, timeout);
+    else
+        rc = ps__wsapoll_run(ps->fds, ps->valid, items, n, timeout);
+    if (rc <= 0)
+        return rc;
+    for (i = 0, k = 0; i < n && k < (size_t)rc; i++) {
+        if (items[i].revents) {
+            ps->ready[k].index = i;
+            ps->ready[k].revents = items[i].revents;
+            k++;
+        }
+    }
+    return (int)k;
+}
+
+void ps__sys_pollset_free(ps__pollset *set)
+{
+    if (set) {
+        free(set->fds);
+        free(set);
+    }
 }
 
 double ps__sys_monotonic(void)
