@@ -304,25 +304,18 @@ def least_busy_cpu(allowed):
 
 # ---- rounds and the table ----
 
-# (scenario, CPython variant, portsock variant, higher is better)
+# (scenario, CPython variant, portsock variant, the raw C reference, higher is better)
 PAIRS = [
-    ("pingpong", "python timeout=None", "portsock blocking", True),
-    ("pingpong", "python timeout=5.0", "portsock timeout 5.0 (data ready)", True),
-    ("bulk", "python sendall / recv_into", "portsock ps_sendall / ps_recv", True),
-    ("connect", "python socket/connect/accept/close", "portsock", True),
-    ("readline", "python makefile('rb').readline()", "portsock ps_file_readline", True),
-    ("selector", "python DefaultSelector (epoll)", "portsock epoll backend", False),
-    ("selector", "python PollSelector", "portsock poll backend", False),
+    ("pingpong", "python timeout=None", "portsock blocking", "raw blocking", True),
+    ("pingpong", "python timeout=5.0", "portsock timeout 5.0 (data ready)", "raw blocking", True),
+    ("bulk", "python sendall / recv_into", "portsock ps_sendall / ps_recv", "raw send / recv", True),
+    ("connect", "python socket/connect/accept/close", "portsock", "raw socket/connect/accept/close",
+     True),
+    ("readline", "python makefile('rb').readline()", "portsock ps_file_readline",
+     "raw fgets on fdopen", True),
+    ("selector", "python DefaultSelector (epoll)", "portsock epoll backend", "raw epoll_wait", False),
+    ("selector", "python PollSelector", "portsock poll backend", "raw poll + scan", False),
 ]
-
-# The raw reference of each scenario in the C benchmark's table.
-RAW = {
-    "pingpong": "raw blocking",
-    "bulk": "raw send / recv",
-    "connect": "raw socket/connect/accept/close",
-    "readline": "raw fgets on fdopen",
-    "selector": "raw epoll_wait",
-}
 
 COMPARISONS = []  # lines of the final CPython-beside-portsock table
 
@@ -367,15 +360,14 @@ def rounds(scenario, title, variants, r, warmup, tsv, bench=None, cpu=None, extr
         sys.stdout.flush()
         return
     for (name, unit, _), vals in zip(variants, values):
-        for scen, pyname, psname, higher in PAIRS:
+        for scen, pyname, psname, raw, higher in PAIRS:
             if scen != scenario or pyname != name or psname not in cvals[0]:
                 continue
             ps = [c[psname] for c in cvals]
             speed = [(p / v if higher else v / p) for p, v in zip(ps, vals)]
             line = (f"  {scen:<9} {pyname:<36} {fmt(statistics.median(vals))} "
                     f"{fmt(statistics.median(ps))} {statistics.median(speed):7.2f}x")
-            raw = RAW.get(scen)
-            if raw and raw in cvals[0]:
+            if raw in cvals[0]:
                 rel = [(v / c[raw] if higher else c[raw] / v) for v, c in zip(vals, cvals)]
                 line += f"  {statistics.median(rel):.3f} of {raw}"
             COMPARISONS.append(line + f" ({unit})")
