@@ -10,6 +10,9 @@
  *   raw recv + line splitter  recv into a 64 KiB buffer, memchr for '\n',
  *                             each line copied out and NUL-terminated as
  *                             fgets does
+ *   raw recv, no line work    the same recvs, bytes counted only: what the
+ *                             writer and the kernel cost, the floor no
+ *                             line reader can go below
  *
  * Each reader counts lines and bytes and folds every line into a checksum,
  * checked against what was sent. Lines per second.
@@ -176,6 +179,24 @@ static void rl_read_split(rsock s, rl_result *res)
     rclose(s);
 }
 
+static void rl_read_bytes_only(rsock s, rl_result *res)
+{
+    char *buf = (char *)malloc(RL_CHUNK);
+    if (!buf)
+        bench_die("out of memory");
+    for (;;) {
+        ptrdiff_t n = rrecv(s, buf, RL_CHUNK);
+        if (n < 0 && rinterrupted())
+            continue;
+        BENCH_CHECK(n >= 0, "recv");
+        if (n == 0)
+            break;
+        res->bytes += (uint64_t)n;
+    }
+    free(buf);
+    rclose(s);
+}
+
 static double rl_run(rl_ctx *c, double scale, rl_reader read)
 {
     rsock pair[2];
@@ -195,6 +216,10 @@ static double rl_run(rl_ctx *c, double scale, rl_reader read)
     read(pair[1], &res);
     t1 = bench_now();
     bench_thread_join(&t);
+    if (read == rl_read_bytes_only && res.bytes == (uint64_t)w.len) {
+        res.lines = lines; /* not split into lines: only the bytes are checked */
+        res.sum = c->sums[lines - 1];
+    }
     if (res.lines != lines || res.bytes != (uint64_t)w.len || res.sum != c->sums[lines - 1])
         bench_die("readline: read %ld lines, %llu bytes, checksum %llx; sent %ld, %llu, %llx",
                   res.lines, (unsigned long long)res.bytes, (unsigned long long)res.sum, lines,
@@ -216,6 +241,10 @@ static double v_split(void *c, double s)
 {
     return rl_run((rl_ctx *)c, s, rl_read_split);
 }
+static double v_bytes_only(void *c, double s)
+{
+    return rl_run((rl_ctx *)c, s, rl_read_bytes_only);
+}
 
 void bench_readline(void)
 {
@@ -224,11 +253,13 @@ void bench_readline(void)
         {"raw fgets on fdopen", "lines/s", 1, -1, v_fgets},
         {"portsock ps_file_readline", "lines/s", 1, 0, v_portsock},
         {"raw recv + line splitter", "lines/s", 1, -1, v_split},
+        {"raw recv, no line work (the floor)", "lines/s", 1, -1, v_bytes_only},
     };
 #else
     static const bench_variant v[] = {
         {"raw recv + line splitter", "lines/s", 1, -1, v_split},
         {"portsock ps_file_readline", "lines/s", 1, 0, v_portsock},
+        {"raw recv, no line work (the floor)", "lines/s", 1, -1, v_bytes_only},
     };
 #endif
     rl_ctx c;
@@ -244,6 +275,9 @@ void bench_readline(void)
                bench_last_ratio(1, 2));
     bench_tsv_ratio("readline", "portsock ps_file_readline", "raw recv + line splitter",
                     bench_last_ratio(1, 2));
+    bench_note("portsock ps_file_readline vs the floor: %.3f", bench_last_ratio(1, 3));
+#else
+    bench_note("portsock ps_file_readline vs the floor: %.3f", bench_last_ratio(1, 2));
 #endif
     free(c.text);
     free(c.ends);

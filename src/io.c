@@ -21,19 +21,19 @@ typedef struct ps__xfer {
     const ps_addr *to; /* send, may be NULL */
 } ps__xfer;
 
-static ptrdiff_t ps__try_recv(ps_socket *s, void *ctx)
+PS__HOT static ptrdiff_t ps__try_recv(ps_socket *s, void *ctx)
 {
     ps__xfer *x = (ps__xfer *)ctx;
     return ps__sys_recv(s->h, x->into, x->len, x->flags, x->source);
 }
 
-static ptrdiff_t ps__try_send(ps_socket *s, void *ctx)
+PS__HOT static ptrdiff_t ps__try_send(ps_socket *s, void *ctx)
 {
     ps__xfer *x = (ps__xfer *)ctx;
     return ps__sys_send(s->h, x->from, x->len, x->flags, x->to);
 }
 
-ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *from)
+PS__HOT ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *from)
 {
     ps__deadline d = PS__DEADLINE_INIT;
     ps__xfer x;
@@ -51,14 +51,14 @@ ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *f
     return ps__run(s, PS__WAIT_READ, ps__try_recv, &x, &d);
 }
 
-ptrdiff_t ps_recv(ps_socket *s, void *buf, size_t len, int flags)
+PS__HOT ptrdiff_t ps_recv(ps_socket *s, void *buf, size_t len, int flags)
 {
     return ps_recvfrom(s, buf, len, flags, NULL);
 }
 
 /* One send under the deadline d, shared by every piece of a ps_sendall. */
-static ptrdiff_t ps__send_until(ps_socket *s, const void *buf, size_t len, int flags,
-                                const ps_addr *to, ps__deadline *d)
+PS__HOT static ptrdiff_t ps__send_until(ps_socket *s, const void *buf, size_t len, int flags,
+                                        const ps_addr *to, ps__deadline *d)
 {
     ps__xfer x;
     x.from = buf;
@@ -68,7 +68,7 @@ static ptrdiff_t ps__send_until(ps_socket *s, const void *buf, size_t len, int f
     return ps__run(s, PS__WAIT_WRITE, ps__try_send, &x, d);
 }
 
-ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const ps_addr *to)
+PS__HOT ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const ps_addr *to)
 {
     ps__deadline d = PS__DEADLINE_INIT;
     int rc = ps__check_buffer(s, buf, len, flags);
@@ -81,12 +81,12 @@ ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const 
     return ps__send_until(s, buf, len, flags, to, &d);
 }
 
-ptrdiff_t ps_send(ps_socket *s, const void *buf, size_t len, int flags)
+PS__HOT ptrdiff_t ps_send(ps_socket *s, const void *buf, size_t len, int flags)
 {
     return ps_sendto(s, buf, len, flags, NULL);
 }
 
-int ps_sendall(ps_socket *s, const void *buf, size_t len, int flags, size_t *sent)
+PS__HOT int ps_sendall(ps_socket *s, const void *buf, size_t len, int flags, size_t *sent)
 {
     ps__deadline d = PS__DEADLINE_INIT;
     const char *p = (const char *)buf;

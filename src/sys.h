@@ -28,6 +28,18 @@
  * the operation's deadline. */
 #define PS__EINTR (-1000)
 
+/* The few functions every send and receive runs through. GCC and clang
+ * place them together (.text.hot), so that a call touches one or two code
+ * pages instead of one per source file: where each system call flushes the
+ * TLB (page-table isolation without PCID, as on the benchmark machine's
+ * virtual CPUs), every page touched afterwards is a page-table walk, and
+ * those walks were most of portsock's cost per call (docs/benchmarks.md). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PS__HOT __attribute__((hot))
+#else
+#define PS__HOT
+#endif
+
 /* ---- the socket layer ---- */
 
 /* Starts the socket layer once more (counted) / undoes one such start. */

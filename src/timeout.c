@@ -126,7 +126,7 @@ static int ps__await(const ps_socket *s, int events, ps__deadline *d, ptrdiff_t 
     return 0;
 }
 
-ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d)
+PS__HOT ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d)
 {
     ptrdiff_t n;
     int rc;

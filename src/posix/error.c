@@ -119,7 +119,7 @@ int ps__posix_error(void)
     return ps__sys_error_from_native(errno);
 }
 
-int ps__posix_try_error(void)
+PS__HOT int ps__posix_try_error(void)
 {
     return errno == EINTR ? PS__EINTR : ps__sys_error_from_native(errno);
 }

