@@ -71,6 +71,31 @@ typedef ptrdiff_t (*ps__try_fn)(ps_socket *s, void *ctx);
  * A ready socket costs one system call. */
 ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d);
 
+/* ps__run after its first try, which gave n. */
+ptrdiff_t ps__run_after(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d,
+                        ptrdiff_t n);
+
+/* ps__run with its first try inline in the caller, for recv and send: where
+ * every system call flushes the TLB (page-table isolation without PCID),
+ * each cache line and page of code run after it is a miss, so a ready
+ * socket's call should run as little out-of-line code as it can. The same
+ * steps as ps__run: a kernel-timed socket's clock starts before the first
+ * try; a later piece of the same operation takes the whole loop. */
+static inline ptrdiff_t ps__run_inline(ps_socket *s, int events, ps__try_fn try_op, void *ctx,
+                                       ps__deadline *d)
+{
+    ptrdiff_t n;
+    if (s->kernel_timed) {
+        if (d->at >= 0.0)
+            return ps__run(s, events, try_op, ctx, d);
+        d->at = ps__sys_monotonic() + s->timeout;
+    }
+    n = try_op(s, ctx);
+    if (n != PS_EAGAIN && n != PS__EINTR)
+        return n;
+    return ps__run_after(s, events, try_op, ctx, d, n);
+}
+
 /* Seconds left until d for an operation with this timeout, starting d at
  * the first call: PS_TIMEOUT_NONE for no limit, 0 once it has passed. */
 double ps__deadline_left(ps__deadline *d, double timeout);

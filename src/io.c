@@ -48,7 +48,7 @@ PS__HOT ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps
     x.len = len;
     x.flags = flags;
     x.source = from;
-    return ps__run(s, PS__WAIT_READ, ps__try_recv, &x, &d);
+    return ps__run_inline(s, PS__WAIT_READ, ps__try_recv, &x, &d);
 }
 
 PS__HOT ptrdiff_t ps_recv(ps_socket *s, void *buf, size_t len, int flags)
@@ -65,7 +65,7 @@ PS__HOT static ptrdiff_t ps__send_until(ps_socket *s, const void *buf, size_t le
     x.len = len;
     x.flags = flags;
     x.to = to;
-    return ps__run(s, PS__WAIT_WRITE, ps__try_send, &x, d);
+    return ps__run_inline(s, PS__WAIT_WRITE, ps__try_send, &x, d);
 }
 
 PS__HOT ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags, const ps_addr *to)

@@ -128,7 +128,6 @@ static int ps__await(const ps_socket *s, int events, ps__deadline *d, ptrdiff_t 
 
 PS__HOT ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d)
 {
-    ptrdiff_t n;
     int rc;
     if (s->kernel_timed) {
         /* The clock starts before the first try, since a signal can cut any
@@ -138,14 +137,19 @@ PS__HOT ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx
         else if ((rc = ps__narrow(s, events, d)) < 0)
             return rc;
     }
-    for (;;) {
-        n = try_op(s, ctx);
-        if (n != PS_EAGAIN && n != PS__EINTR)
-            break;
+    return ps__run_after(s, events, try_op, ctx, d, try_op(s, ctx));
+}
+
+PS__HOT ptrdiff_t ps__run_after(ps_socket *s, int events, ps__try_fn try_op, void *ctx,
+                                ps__deadline *d, ptrdiff_t n)
+{
+    int rc;
+    while (n == PS_EAGAIN || n == PS__EINTR) {
         if ((rc = ps__await(s, events, d, n)) < 0) {
             n = rc;
             break;
         }
+        n = try_op(s, ctx);
     }
     if (d->narrowed) {
         /* Cannot fail on a socket the try just used; if it did, the next

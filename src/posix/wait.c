@@ -140,7 +140,7 @@ int ps__posix_poll_events(int revents)
            ((revents & POLLNVAL) ? PS_POLLNVAL : 0);
 }
 
-double ps__sys_monotonic(void)
+PS__HOT double ps__sys_monotonic(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

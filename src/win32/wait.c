@@ -482,7 +482,7 @@ void ps__sys_pollset_free(ps__pollset *set)
     }
 }
 
-double ps__sys_monotonic(void)
+PS__HOT double ps__sys_monotonic(void)
 {
     LARGE_INTEGER count, freq;
     /* Both succeed on every Windows since XP. The frequency is fixed at
