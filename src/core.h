@@ -78,9 +78,10 @@ ptrdiff_t ps__run_after(ps_socket *s, int events, ps__try_fn try_op, void *ctx, 
 /* ps__run with its first try inline in the caller, for recv and send: where
  * every system call flushes the TLB (page-table isolation without PCID),
  * each cache line and page of code run after it is a miss, so a ready
- * socket's call should run as little out-of-line code as it can. The same
- * steps as ps__run: a kernel-timed socket's clock starts before the first
- * try; a later piece of the same operation takes the whole loop. */
+ * socket's call should run as little out-of-line code as it can. A
+ * kernel-timed socket's clock starts before the first try, since a signal
+ * can cut any try short; a later piece of the same operation (a sendall's)
+ * goes to ps__run, which gives it the rest. */
 static inline ptrdiff_t ps__run_inline(ps_socket *s, int events, ps__try_fn try_op, void *ctx,
                                        ps__deadline *d)
 {

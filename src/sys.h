@@ -32,8 +32,9 @@
  * place them together (.text.hot), so that a call touches one or two code
  * pages instead of one per source file: where each system call flushes the
  * TLB (page-table isolation without PCID, as on the benchmark machine's
- * virtual CPUs), every page touched afterwards is a page-table walk, and
- * those walks were most of portsock's cost per call (docs/benchmarks.md). */
+ * virtual CPUs) and the kernel's network code evicts user code from the
+ * caches, every page and cache line touched afterwards is a miss, and those
+ * misses were most of portsock's cost per call (docs/benchmarks.md). */
 #if defined(__GNUC__) || defined(__clang__)
 #define PS__HOT __attribute__((hot))
 #else

@@ -129,15 +129,14 @@ static int ps__await(const ps_socket *s, int events, ps__deadline *d, ptrdiff_t 
 PS__HOT ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d)
 {
     int rc;
-    if (s->kernel_timed) {
-        /* The clock starts before the first try, since a signal can cut any
-         * try short; a later piece of the same operation gets the rest. */
-        if (d->at < 0.0)
-            d->at = ps__sys_monotonic() + s->timeout;
-        else if ((rc = ps__narrow(s, events, d)) < 0)
+    /* A later piece of a kernel-timed operation (the clock started before
+     * its first try): the kernel's timeout is cut to the rest. */
+    if (s->kernel_timed && d->at >= 0.0) {
+        if ((rc = ps__narrow(s, events, d)) < 0)
             return rc;
+        return ps__run_after(s, events, try_op, ctx, d, try_op(s, ctx));
     }
-    return ps__run_after(s, events, try_op, ctx, d, try_op(s, ctx));
+    return ps__run_inline(s, events, try_op, ctx, d);
 }
 
 PS__HOT ptrdiff_t ps__run_after(ps_socket *s, int events, ps__try_fn try_op, void *ctx,
