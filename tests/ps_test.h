@@ -667,7 +667,13 @@ static int ps_test_run_child_(const char *argv0, const ps_test_entry *t)
         args[1] = "--child";
         args[2] = t->name;
         args[3] = NULL;
+        errno = 0;
         rc = _spawnv(_P_WAIT, path, args);
+        /* -1 is also a child's exit status: errno tells a child that never
+         * started. */
+        if (rc == -1 && errno != 0)
+            fprintf(stdout, "# %s: could not start its process: %s (errno %d, GetLastError %lu)\n",
+                    t->name, strerror(errno), errno, (unsigned long)GetLastError());
         return (int)rc;
     }
 #else
