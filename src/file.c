@@ -58,7 +58,7 @@ int ps_makefile(ps_socket *s, const char *mode, size_t bufsize, ps_file **out)
     *out = NULL;
     if (!s || !mode || ps__mode_parse(mode, &readable, &writable) < 0 || bufsize > INT_MAX)
         return PS_EINVAL;
-    f = (ps_file *)calloc(1, sizeof *f);
+    f = (ps_file *)ps__calloc(1, sizeof *f);
     if (!f)
         return PS_ENOMEM;
     f->s = s;
@@ -82,7 +82,7 @@ static int ps__reserve(char **buf, size_t *cap, size_t need)
         return 0;
     while (n < need)
         n = n > ((size_t)-1) / 2 ? need : n * 2;
-    p = (char *)realloc(*buf, n);
+    p = (char *)ps__realloc(*buf, n);
     if (!p)
         return PS_ENOMEM;
     *buf = p;
@@ -331,9 +331,9 @@ int ps_file_close(ps_file *f)
         return PS_EINVAL;
     rc = f->writable ? ps__flush(f) : 0;
     released = ps__socket_release(f->s);
-    free(f->rbuf);
-    free(f->wbuf);
-    free(f);
+    ps__free(f->rbuf);
+    ps__free(f->wbuf);
+    ps__free(f);
     return rc < 0 ? rc : released;
 }
 

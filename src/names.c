@@ -26,8 +26,8 @@ void ps_freeaddrinfo(ps_addrinfo *res)
 {
     while (res) {
         ps_addrinfo *next = res->next;
-        free(res->canonname);
-        free(res);
+        ps__free(res->canonname);
+        ps__free(res);
         res = next;
     }
 }

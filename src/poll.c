@@ -31,7 +31,8 @@ int ps_poll(ps_pollfd *fds, size_t n, double timeout)
     }
     call.n = n;
     call.items = stack;
-    if (n > PS__POLL_STACK_ITEMS && !(call.items = (ps__pollitem *)malloc(n * sizeof *call.items)))
+    if (n > PS__POLL_STACK_ITEMS &&
+        !(call.items = (ps__pollitem *)ps__malloc(n * sizeof *call.items)))
         return PS_ENOMEM;
     for (i = 0; i < n; i++) {
         call.items[i].h = fds[i].sock ? fds[i].sock->h : PS_INVALID_NATIVE;
@@ -42,6 +43,6 @@ int ps_poll(ps_pollfd *fds, size_t n, double timeout)
     for (i = 0; i < n; i++)
         fds[i].revents = rc > 0 ? (short)call.items[i].revents : 0;
     if (call.items != stack)
-        free(call.items);
+        ps__free(call.items);
     return rc;
 }

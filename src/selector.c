@@ -27,12 +27,12 @@ int ps_selector_open_backend(ps_selector **out, int backend)
             return PS_ENOTSUP;
         ops = &ps__selector_poll_ops;
     }
-    sel = (ps_selector *)calloc(1, sizeof *sel);
+    sel = (ps_selector *)ps__calloc(1, sizeof *sel);
     if (!sel)
         return PS_ENOMEM;
     sel->ops = ops;
     if ((rc = ops->open(&sel->state)) < 0) {
-        free(sel);
+        ps__free(sel);
         return rc;
     }
     *out = sel;
@@ -62,7 +62,7 @@ int ps_selector_add(ps_selector *sel, ps_socket *s, int events, void *data)
         return PS_EINVAL;
     if (s->reg)
         return PS_EEXIST;
-    reg = (ps__selreg *)calloc(1, sizeof *reg);
+    reg = (ps__selreg *)ps__calloc(1, sizeof *reg);
     if (!reg)
         return PS_ENOMEM;
     reg->sock = s;
@@ -71,7 +71,7 @@ int ps_selector_add(ps_selector *sel, ps_socket *s, int events, void *data)
     reg->events = events;
     reg->sel = sel;
     if ((rc = sel->ops->add(sel->state, reg)) < 0) {
-        free(reg);
+        ps__free(reg);
         return rc;
     }
     reg->next = sel->regs;
@@ -114,7 +114,7 @@ static void ps__unlink(ps_selector *sel, ps__selreg *reg)
     if (reg->next)
         reg->next->prev = reg->prev;
     reg->sock->reg = NULL;
-    free(reg);
+    ps__free(reg);
 }
 
 int ps_selector_remove(ps_selector *sel, ps_socket *s)
@@ -167,5 +167,5 @@ void ps_selector_close(ps_selector *sel)
     while (sel->regs)
         ps_selector_remove(sel, sel->regs->sock);
     sel->ops->close(sel->state);
-    free(sel);
+    ps__free(sel);
 }

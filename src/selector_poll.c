@@ -16,7 +16,7 @@ typedef struct ps__pollsel {
 
 static int ps__pollsel_open(void **state)
 {
-    ps__pollsel *p = (ps__pollsel *)calloc(1, sizeof *p);
+    ps__pollsel *p = (ps__pollsel *)ps__calloc(1, sizeof *p);
     if (!p)
         return PS_ENOMEM;
     *state = p;
@@ -28,12 +28,12 @@ static int ps__pollsel_add(void *state, ps__selreg *reg)
     ps__pollsel *p = (ps__pollsel *)state;
     if (p->count == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
-        ps__pollitem *items = (ps__pollitem *)realloc(p->items, cap * sizeof *items);
+        ps__pollitem *items = (ps__pollitem *)ps__realloc(p->items, cap * sizeof *items);
         ps__selreg **regs;
         if (!items)
             return PS_ENOMEM;
         p->items = items;
-        regs = (ps__selreg **)realloc(p->regs, cap * sizeof *regs);
+        regs = (ps__selreg **)ps__realloc(p->regs, cap * sizeof *regs);
         if (!regs)
             return PS_ENOMEM;
         p->regs = regs;
@@ -101,9 +101,9 @@ static void ps__pollsel_close(void *state)
 {
     ps__pollsel *p = (ps__pollsel *)state;
     ps__sys_pollset_free(p->native);
-    free(p->items);
-    free(p->regs);
-    free(p);
+    ps__free(p->items);
+    ps__free(p->regs);
+    ps__free(p);
 }
 
 const ps__selector_ops ps__selector_poll_ops = {

@@ -49,7 +49,7 @@ static int64_t ps__sendfile_kernel(ps_socket *s, ps__file_call *c, ps__deadline 
 
 static int64_t ps__sendfile_copy(ps_socket *s, ps__file_call *c, ps__deadline *d)
 {
-    char *buf = (char *)malloc(PS__COPY_CHUNK);
+    char *buf = (char *)ps__malloc(PS__COPY_CHUNK);
     int64_t rc = 0;
     if (!buf)
         return PS_ENOMEM;
@@ -76,7 +76,7 @@ static int64_t ps__sendfile_copy(ps_socket *s, ps__file_call *c, ps__deadline *d
             *c->sent += (uint64_t)n;
         }
     }
-    free(buf);
+    ps__free(buf);
     return rc;
 }
 

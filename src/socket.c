@@ -23,7 +23,7 @@ static int ps__nonblocking_at_birth(double timeout)
 
 int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double timeout)
 {
-    ps_socket *s = (ps_socket *)malloc(sizeof *s);
+    ps_socket *s = (ps_socket *)ps__malloc(sizeof *s);
     if (!s)
         return PS_ENOMEM;
     s->h = h;
@@ -74,7 +74,7 @@ int ps__socket_release(ps_socket *s)
         return 0;
     if (!s->detached)
         rc = ps__sys_close(s->h);
-    free(s);
+    ps__free(s);
     return rc;
 }
 

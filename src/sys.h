@@ -21,6 +21,7 @@
 #define PS_SYS_H
 
 #include "portsock.h"
+#include "alloc.h"
 
 /* A try that a signal interrupted: the core tries again with the time left
  * (never a public code). Returned by the data, accept, connect and

@@ -19,7 +19,8 @@ static struct iovec *ps__iov(const ps_msg *msg, struct iovec *stack)
 {
     struct iovec *iov = stack;
     size_t i;
-    if (msg->iovlen > PS__IOV_STACK && !(iov = (struct iovec *)malloc(msg->iovlen * sizeof *iov)))
+    if (msg->iovlen > PS__IOV_STACK &&
+        !(iov = (struct iovec *)ps__malloc(msg->iovlen * sizeof *iov)))
         return NULL;
     for (i = 0; i < msg->iovlen; i++) {
         iov[i].iov_base = msg->iov[i].base;
@@ -82,7 +83,7 @@ ptrdiff_t ps__sys_recvmsg(ps_native h, ps_msg *msg, int flags, int type)
     mh.msg_controllen = msg->controllen;
     n = recvmsg(h, &mh, native);
     if (iov != stack)
-        free(iov);
+        ps__free(iov);
     if (n < 0)
         return ps__posix_try_error();
     msg->flags = ((mh.msg_flags & MSG_TRUNC) ? PS_MSG_TRUNC : 0) |
@@ -120,6 +121,6 @@ ptrdiff_t ps__sys_sendmsg(ps_native h, const ps_msg *msg, int flags, int type)
     if (n < 0)
         n = ps__posix_try_error();
     if (iov != stack)
-        free(iov);
+        ps__free(iov);
     return (ptrdiff_t)n;
 }

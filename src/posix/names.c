@@ -34,7 +34,7 @@ static int ps__gai_error(int rc)
 static char *ps__strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *copy = (char *)malloc(n);
+    char *copy = (char *)ps__malloc(n);
     if (copy)
         memcpy(copy, s, n);
     return copy;
@@ -45,8 +45,8 @@ static void ps__ai_free(ps_addrinfo *list)
 {
     while (list) {
         ps_addrinfo *next = list->next;
-        free(list->canonname);
-        free(list);
+        ps__free(list->canonname);
+        ps__free(list);
         list = next;
     }
 }
@@ -60,7 +60,7 @@ static int ps__ai_node(const struct addrinfo *ai, ps_addrinfo **node)
     if (family < 0 || (ai->ai_socktype != SOCK_STREAM && ai->ai_socktype != SOCK_DGRAM) ||
         ai->ai_addrlen > sizeof n->addr.storage)
         return 0;
-    n = (ps_addrinfo *)calloc(1, sizeof *n);
+    n = (ps_addrinfo *)ps__calloc(1, sizeof *n);
     if (!n)
         return PS_ENOMEM;
     n->family = family;
@@ -69,7 +69,7 @@ static int ps__ai_node(const struct addrinfo *ai, ps_addrinfo **node)
     memcpy(n->addr.storage.bytes, ai->ai_addr, ai->ai_addrlen);
     n->addr.len = (uint32_t)ai->ai_addrlen;
     if (ai->ai_canonname && !(n->canonname = ps__strdup(ai->ai_canonname))) {
-        free(n);
+        ps__free(n);
         return PS_ENOMEM;
     }
     *node = n;

@@ -33,13 +33,13 @@ static uint32_t ps__epoll_interest(int events)
 
 static int ps__epollsel_open(void **state)
 {
-    ps__epollsel *e = (ps__epollsel *)calloc(1, sizeof *e);
+    ps__epollsel *e = (ps__epollsel *)ps__calloc(1, sizeof *e);
     if (!e)
         return PS_ENOMEM;
     e->fd = epoll_create1(EPOLL_CLOEXEC);
     if (e->fd < 0) {
         int rc = ps__posix_error();
-        free(e);
+        ps__free(e);
         return rc;
     }
     *state = e;
@@ -64,12 +64,12 @@ static int ps__epollsel_take_slot(ps__epollsel *e, ps__selreg *reg)
     } else {
         if (e->nslots == e->slotcap) {
             size_t cap = e->slotcap ? e->slotcap * 2 : 64;
-            ps__epollslot *slots = (ps__epollslot *)realloc(e->slots, cap * sizeof *slots);
+            ps__epollslot *slots = (ps__epollslot *)ps__realloc(e->slots, cap * sizeof *slots);
             size_t *unused;
             if (!slots)
                 return PS_ENOMEM;
             e->slots = slots;
-            unused = (size_t *)realloc(e->unused, cap * sizeof *unused);
+            unused = (size_t *)ps__realloc(e->unused, cap * sizeof *unused);
             if (!unused)
                 return PS_ENOMEM;
             e->unused = unused;
@@ -130,7 +130,7 @@ static int ps__epollsel_wait(void *state, ps_event *out, size_t max, double time
     if (max > live)
         max = live > 0 ? live : 1;
     if (max > e->cap) {
-        struct epoll_event *evs = (struct epoll_event *)realloc(e->events, max * sizeof *evs);
+        struct epoll_event *evs = (struct epoll_event *)ps__realloc(e->events, max * sizeof *evs);
         if (!evs)
             return PS_ENOMEM;
         e->events = evs;
@@ -154,10 +154,10 @@ static void ps__epollsel_close(void *state)
 {
     ps__epollsel *e = (ps__epollsel *)state;
     close(e->fd);
-    free(e->events);
-    free(e->slots);
-    free(e->unused);
-    free(e);
+    ps__free(e->events);
+    ps__free(e->slots);
+    ps__free(e->unused);
+    ps__free(e);
 }
 
 static const ps__selector_ops ps__epollsel_ops = {

@@ -28,7 +28,7 @@ typedef struct ps__kqsel {
 
 static int ps__kqsel_open(void **state)
 {
-    ps__kqsel *k = (ps__kqsel *)calloc(1, sizeof *k);
+    ps__kqsel *k = (ps__kqsel *)ps__calloc(1, sizeof *k);
     if (!k)
         return PS_ENOMEM;
     k->fd = kqueue();
@@ -36,7 +36,7 @@ static int ps__kqsel_open(void **state)
         int rc = ps__posix_error();
         if (k->fd >= 0)
             close(k->fd);
-        free(k);
+        ps__free(k);
         return rc;
     }
     *state = k;
@@ -82,7 +82,7 @@ static int ps__kqsel_wait(void *state, ps_event *out, size_t max, double timeout
     struct timespec ts, *tsp = NULL;
     int i, n, filled = 0;
     if (max > k->cap) {
-        struct kevent *evs = (struct kevent *)realloc(k->events, max * sizeof *evs);
+        struct kevent *evs = (struct kevent *)ps__realloc(k->events, max * sizeof *evs);
         if (!evs)
             return PS_ENOMEM;
         k->events = evs;
@@ -125,8 +125,8 @@ static void ps__kqsel_close(void *state)
 {
     ps__kqsel *k = (ps__kqsel *)state;
     close(k->fd);
-    free(k->events);
-    free(k);
+    ps__free(k->events);
+    ps__free(k);
 }
 
 static const ps__selector_ops ps__kqsel_ops = {

@@ -57,7 +57,7 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
     struct pollfd stack[PS__POLL_STACK], *p = stack;
     size_t i;
     int rc;
-    if (n > PS__POLL_STACK && !(p = (struct pollfd *)malloc(n * sizeof *p)))
+    if (n > PS__POLL_STACK && !(p = (struct pollfd *)ps__malloc(n * sizeof *p)))
         return PS_ENOMEM;
     ps__poll_fill(p, items, n);
     ps__posix_diag[PS_DIAG_POLL_NATIVE]++;
@@ -69,7 +69,7 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
             items[i].revents = ps__posix_poll_events(p[i].revents);
     }
     if (p != stack)
-        free(p);
+        ps__free(p);
     return rc;
 }
 
@@ -87,19 +87,19 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
     size_t i, k;
     int rc;
     if (!ps) {
-        if (!(ps = (ps__pollset *)calloc(1, sizeof *ps)))
+        if (!(ps = (ps__pollset *)ps__calloc(1, sizeof *ps)))
             return PS_ENOMEM;
         *set = ps;
     }
     if (changed || !ps->built) {
         ps->built = 0;
         if (n > ps->cap) {
-            struct pollfd *fds = (struct pollfd *)realloc(ps->fds, n * sizeof *fds);
+            struct pollfd *fds = (struct pollfd *)ps__realloc(ps->fds, n * sizeof *fds);
             ps__pollready *list;
             if (!fds)
                 return PS_ENOMEM;
             ps->fds = fds;
-            if (!(list = (ps__pollready *)realloc(ps->ready, n * sizeof *list)))
+            if (!(list = (ps__pollready *)ps__realloc(ps->ready, n * sizeof *list)))
                 return PS_ENOMEM;
             ps->ready = list;
             ps->cap = n;
@@ -127,9 +127,9 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
 void ps__sys_pollset_free(ps__pollset *set)
 {
     if (set) {
-        free(set->fds);
-        free(set->ready);
-        free(set);
+        ps__free(set->fds);
+        ps__free(set->ready);
+        ps__free(set);
     }
 }
 

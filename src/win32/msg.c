@@ -33,7 +33,8 @@ static int ps__bufs_make(ps__bufs *v, const ps_msg *msg, size_t budget)
     v->b = v->stack;
     v->count = 0;
     v->total = 0;
-    if (msg->iovlen > PS__WSABUF_STACK && !(v->b = (WSABUF *)malloc(msg->iovlen * sizeof *v->b)))
+    if (msg->iovlen > PS__WSABUF_STACK &&
+        !(v->b = (WSABUF *)ps__malloc(msg->iovlen * sizeof *v->b)))
         return PS_ENOMEM;
     for (i = 0; i < msg->iovlen && v->total < budget; i++) {
         size_t len = msg->iov[i].len;
@@ -57,7 +58,7 @@ static int ps__bufs_make(ps__bufs *v, const ps_msg *msg, size_t budget)
 static void ps__bufs_free(ps__bufs *v)
 {
     if (v->b != v->stack)
-        free(v->b);
+        ps__free(v->b);
 }
 
 /* The bytes msg's buffers hold (the core checked it fits a ptrdiff_t). */

@@ -46,7 +46,7 @@ static int ps__ai_flags(int flags)
 static char *ps__strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *copy = (char *)malloc(n);
+    char *copy = (char *)ps__malloc(n);
     if (copy)
         memcpy(copy, s, n);
     return copy;
@@ -58,8 +58,8 @@ static void ps__ai_free(ps_addrinfo *list)
 {
     while (list) {
         ps_addrinfo *next = list->next;
-        free(list->canonname);
-        free(list);
+        ps__free(list->canonname);
+        ps__free(list);
         list = next;
     }
 }
@@ -69,7 +69,7 @@ static void ps__ai_free(ps_addrinfo *list)
 static int ps__append(ps_addrinfo ***tail, const struct addrinfo *ai, int family, int type,
                       int protocol)
 {
-    ps_addrinfo *node = (ps_addrinfo *)calloc(1, sizeof *node);
+    ps_addrinfo *node = (ps_addrinfo *)ps__calloc(1, sizeof *node);
     if (!node)
         return PS_ENOMEM;
     node->family = family;

@@ -218,12 +218,12 @@ static int ps__wsapoll(ps__pollitem *items, size_t n, size_t valid, double timeo
 {
     WSAPOLLFD stack[PS__POLL_STACK], *p = stack;
     int rc;
-    if (valid > PS__POLL_STACK && !(p = (WSAPOLLFD *)malloc(valid * sizeof *p)))
+    if (valid > PS__POLL_STACK && !(p = (WSAPOLLFD *)ps__malloc(valid * sizeof *p)))
         return PS_ENOMEM;
     ps__wsapoll_fill(p, items, n);
     rc = ps__wsapoll_run(p, valid, items, n, timeout);
     if (p != stack)
-        free(p);
+        ps__free(p);
     return rc;
 }
 
@@ -273,11 +273,11 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
  * handle, so this ends. */
 static int ps__select_around_stale(ps__pollitem *items, size_t n, size_t valid, int stale)
 {
-    ps__pollitem *rest = (ps__pollitem *)malloc(n * sizeof *rest);
+    ps__pollitem *rest = (ps__pollitem *)ps__malloc(n * sizeof *rest);
     size_t i;
     int rc;
     if (!rest || (size_t)stale >= valid) {
-        free(rest);
+        ps__free(rest);
         return stale;
     }
     memcpy(rest, items, n * sizeof *rest);
@@ -292,7 +292,7 @@ static int ps__select_around_stale(ps__pollitem *items, size_t n, size_t valid, 
                 items[i].revents = rest[i].revents;
         }
     }
-    free(rest);
+    ps__free(rest);
     return stale + (rc > 0 ? rc : 0);
 }
 
@@ -308,7 +308,7 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
     setsize = (setsize + sizeof(SOCKET) - 1) / sizeof(SOCKET) * sizeof(SOCKET);
     if (setsize < sizeof(fd_set))
         setsize = sizeof(fd_set);
-    if (!(mem = (char *)malloc(3 * setsize)))
+    if (!(mem = (char *)ps__malloc(3 * setsize)))
         return PS_ENOMEM;
     rd = (fd_set *)(void *)mem;
     wr = (fd_set *)(void *)(mem + setsize);
@@ -334,7 +334,7 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
     ps__set_sort(ex);
     if (rd->fd_count + wr->fd_count == 0) {
         /* Only items that ask for nothing: select() refuses empty sets. */
-        free(mem);
+        ps__free(mem);
         return ps__poll_sleep(timeout);
     }
     if (timeout >= 0.0) {
@@ -388,7 +388,7 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
         }
         rc = count;
     }
-    free(mem);
+    ps__free(mem);
     return rc;
 }
 
@@ -435,7 +435,7 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
     size_t i, k;
     int rc;
     if (!ps) {
-        if (!(ps = (ps__pollset *)calloc(1, sizeof *ps)))
+        if (!(ps = (ps__pollset *)ps__calloc(1, sizeof *ps)))
             return PS_ENOMEM;
         *set = ps;
     }
@@ -443,12 +443,12 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
         ps->built = 0;
         ps->valid = ps__poll_survey(items, n, &ps->writers);
         if (n > ps->cap) {
-            WSAPOLLFD *fds = (WSAPOLLFD *)realloc(ps->fds, n * sizeof *fds);
+            WSAPOLLFD *fds = (WSAPOLLFD *)ps__realloc(ps->fds, n * sizeof *fds);
             ps__pollready *list;
             if (!fds)
                 return PS_ENOMEM;
             ps->fds = fds;
-            if (!(list = (ps__pollready *)realloc(ps->ready, n * sizeof *list)))
+            if (!(list = (ps__pollready *)ps__realloc(ps->ready, n * sizeof *list)))
                 return PS_ENOMEM;
             ps->ready = list;
             ps->cap = n;
@@ -477,8 +477,8 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
 void ps__sys_pollset_free(ps__pollset *set)
 {
     if (set) {
-        free(set->fds);
-        free(set);
+        ps__free(set->fds);
+        ps__free(set);
     }
 }
 
