@@ -64,6 +64,7 @@ start_server() {
     local name=$1 i
     shift
     [[ -f $name.in ]] || : >"$name.in"
+    : >"$name.err" # read below before the background job may have opened it
     run "$@" <"$name.in" >"$name.out" 2>"$name.err" &
     server_pid=$!
     pids+=("$server_pid")
@@ -322,6 +323,7 @@ fi
 rm -f hold.fifo
 if mkfifo hold.fifo 2>/dev/null; then
     echo "== -q: quit after the end of input, though the peer stays"
+    : >q-server.err
     run -l -v -w 20 127.0.0.1 0 <hold.fifo >q-server.out 2>q-server.err &
     server_pid=$!
     pids+=("$server_pid")
@@ -370,6 +372,7 @@ if [[ $windows -eq 1 ]]; then
 else
     echo 'over unix' >unix-client.in
     echo 'unix reply' >unix-server.in
+    : >unix-server.err
     run -lU -v -w 20 "$sock" <unix-server.in >unix-server.out 2>unix-server.err &
     server_pid=$!
     pids+=("$server_pid")
