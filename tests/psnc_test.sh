@@ -180,23 +180,24 @@ expect_rc "an unknown option" $rc 2 usage.err
 windows=0
 [[ $psnc == *.exe ]] && windows=1
 
-# slow_lines N: N lines, one every 0.2 s (a producer slower than the peer's EOF).
+# slow_lines N: N lines, one every 0.8 s: a producer slower than the peer's EOF, with gaps
+# longer than the 0.5 s for which psnc once kept reading its input after that EOF.
 slow_lines() {
     local i
     for ((i = 1; i <= $1; i++)); do
         echo "chunk $i"
-        sleep 0.2
+        sleep 0.8
     done
 }
 
 echo "== the peer's EOF ends reading only: a receiver that shuts down its side at once"
 # The listener's input is empty: it shuts down its sending side at once and only receives.
 if start_server halfclose-server -l -v -w 20 127.0.0.1 0; then
-    slow_lines 6 | run -v -w 20 127.0.0.1 "$port" >halfclose-client.out 2>halfclose-client.err
+    slow_lines 4 | run -v -w 20 127.0.0.1 "$port" >halfclose-client.out 2>halfclose-client.err
     rc=$?
     expect_rc "half-close: the client" $rc 0 halfclose-client.err
     wait_server halfclose-server 0
-    expect_output "half-close: 6 of 6 lines" halfclose-server.out "$(slow_lines 6 | cat)"
+    expect_output "half-close: 4 of 4 lines" halfclose-server.out "$(printf 'chunk %s\n' 1 2 3 4)"
 else
     bad "half-close: no listener"
 fi
