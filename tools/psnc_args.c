@@ -254,7 +254,9 @@ int psnc_parse_args(int argc, char **argv, struct options *o)
     }
     if (o->listen) {
         /* psnc -l [HOST] PORT, psnc -l -p PORT [HOST], psnc -l -s ADDRESS PORT */
-        if (o->source_port && npos <= 1) {
+        if (o->source_port && npos == 2)
+            return usage("-l takes PORT or -p PORT, not both");
+        if (o->source_port) {
             o->port = o->source_port;
             o->host = npos == 1 ? pos[0] : NULL;
         } else if (npos == 1 || npos == 2) {

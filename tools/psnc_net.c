@@ -26,6 +26,16 @@ static int resolve(const struct options *o, const char *host, const char *port, 
     return n;
 }
 
+/* A failure of -U: where the system has no Unix sockets, says so in those words. */
+static int unix_fail(const char *path, int rc)
+{
+    if (rc == PS_EAFNOSUPPORT || rc == PS_ENOTSUP) {
+        fprintf(stderr, "psnc: -U: this system has no Unix sockets (%s)\n", ps_errname(rc));
+        return EXIT_CONN;
+    }
+    return psnc_fail(path, rc);
+}
+
 /* The address of a Unix socket at path; an exit code on failure. */
 static int unix_addr(const char *path, ps_addr *out)
 {
@@ -33,7 +43,7 @@ static int unix_addr(const char *path, ps_addr *out)
     int rc;
     snprintf(text, sizeof text, "unix:%s", path);
     if ((rc = ps_addr_parse(out, text)) < 0)
-        return psnc_fail(path, rc);
+        return unix_fail(path, rc);
     return EXIT_OK;
 }
 
@@ -124,7 +134,7 @@ static int connect_unix(const struct options *o, ps_socket **out)
     if ((rc = unix_addr(o->host, &a)) != EXIT_OK)
         return rc;
     if ((rc = ps_socket_open(out, PS_AF_UNIX, PS_SOCK_STREAM, 0)) < 0)
-        return psnc_fail(o->host, rc);
+        return unix_fail(o->host, rc);
     ps_settimeout(*out, o->timeout);
     if ((rc = ps_connect(*out, &a)) < 0) {
         ps_close(*out);
@@ -184,7 +194,7 @@ static int listen_unix(const struct options *o, ps_socket **listener)
     if ((rc = unix_addr(o->host, &a)) != EXIT_OK)
         return rc;
     if ((rc = ps_socket_open(listener, PS_AF_UNIX, PS_SOCK_STREAM, 0)) < 0)
-        return psnc_fail(o->host, rc);
+        return unix_fail(o->host, rc);
     if ((rc = ps_bind(*listener, &a)) < 0 ||
         (rc = ps_listen(*listener, o->keep ? PS_BACKLOG_DEFAULT : 1)) < 0) {
         ps_close(*listener);
