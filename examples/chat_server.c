@@ -14,6 +14,11 @@
  * come and go at any time; one that stops reading is dropped once its
  * backlog passes a limit, so it cannot hold up the others.
  *
+ * Lines are relayed whole, whatever bytes they hold (NUL included), always
+ * ending in a newline. When the process runs out of descriptors, the server
+ * stops watching the listener (says so once), keeps serving the clients it
+ * has, and tries again when one leaves or after BACKOFF_SECONDS.
+ *
  * ADDRESS is in ps_addr_parse form (default 127.0.0.1:10001; port 0 picks
  * one: the line "listening on ..." tells which). With --count N the server
  * takes N clients, then exits once they have all left. It exits cleanly on
@@ -29,11 +34,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define POLL_SECONDS 0.25       /* how often the loop looks at the stop flag */
 #define LINE_MAX_BYTES 1024     /* a longer line is passed on in pieces */
 #define BACKLOG_LIMIT (1 << 20) /* bytes queued for one client before it is dropped */
 #define EVENTS 64
+#define BACKOFF_SECONDS 1.0 /* out of descriptors: how long the listener rests */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -59,6 +66,9 @@ typedef struct room {
     ps_socket *listener;
     client *clients;
     long present, admitted, count; /* count 0: no limit */
+    int listening;                 /* the listener is in the selector */
+    int starved;                   /* accept ran out of descriptors; said once */
+    time_t rest_since;             /* when the listener last stopped being watched */
 } room;
 
 static int fail(const char *what, int err)
@@ -201,6 +211,35 @@ static void admit(room *r, ps_socket *s, const ps_addr *peer)
     announce(r, c, "joined");
 }
 
+/* Stops watching the listener: with level-triggered readiness, a pending
+ * connection that cannot be accepted would wake the loop at once, forever. */
+static void rest_listener(room *r)
+{
+    if (r->listening && ps_selector_remove(r->sel, r->listener) == 0)
+        r->listening = 0;
+    r->rest_since = time(NULL);
+}
+
+/* Watches the listener again, after a rest or once a client has left. */
+static void wake_listener(room *r)
+{
+    int rc;
+    if (r->listening || (r->count > 0 && r->admitted >= r->count))
+        return;
+    if ((rc = ps_selector_add(r->sel, r->listener, PS_POLLIN, NULL)) < 0) {
+        fail("watching the listener again", rc);
+        r->rest_since = time(NULL);
+        return;
+    }
+    r->listening = 1;
+}
+
+/* Out of descriptors or memory: a later accept may succeed, once something is freed. */
+static int is_starved(int rc)
+{
+    return rc == PS_EMFILE || rc == PS_ENFILE || rc == PS_ENOBUFS || rc == PS_ENOMEM;
+}
+
 /* Takes every pending connection (the listener is non-blocking). */
 static void accept_all(room *r)
 {
@@ -210,32 +249,58 @@ static void accept_all(room *r)
         int rc;
         if (r->count > 0 && r->admitted >= r->count) {
             /* enough: no more joins; the others stay until they leave */
-            ps_selector_remove(r->sel, r->listener);
+            rest_listener(r);
             return;
         }
         rc = ps_accept(r->listener, &s, &peer);
         if (rc == PS_EAGAIN)
             return;
+        if (is_starved(rc)) {
+            if (!r->starved)
+                fprintf(stderr,
+                        "chat_server: accept: %s (%s); not accepting until a client leaves "
+                        "or %g s pass (said once)\n",
+                        ps_strerror(rc), ps_errname(rc), BACKOFF_SECONDS);
+            r->starved = 1;
+            rest_listener(r);
+            return;
+        }
         if (rc < 0) {
             fail("accept", rc);
-            /* a client that gave up, or a full table: the next may fare better */
+            /* a client that gave up: the next may fare better */
             if (rc == PS_ECONNABORTED || rc == PS_ECONNRESET)
                 continue;
             return;
         }
+        if (r->starved) {
+            printf("accepting again\n");
+            r->starved = 0;
+        }
         admit(r, s, &peer);
     }
+}
+
+/* Passes one line on as "[NAME] LINE\n": every byte of it (NUL too), with a
+ * newline added where it had none (the last piece before EOF, or a piece of
+ * an over-long line). */
+static void relay_line(room *r, const client *c, const char *line, size_t n)
+{
+    char text[LINE_MAX_BYTES + sizeof c->name + 8];
+    size_t k = (size_t)snprintf(text, sizeof text, "[%s] ", c->name);
+    memcpy(text + k, line, n);
+    k += n;
+    if (line[n - 1] != '\n')
+        text[k++] = '\n';
+    broadcast(r, c, text, k);
 }
 
 /* Reads the lines that are complete and passes each on. */
 static void hear(room *r, client *c)
 {
     char line[LINE_MAX_BYTES + 1];
-    char text[LINE_MAX_BYTES + 96];
     int lines;
     for (lines = 0; lines < 256 && !c->gone; lines++) {
         ptrdiff_t n = ps_file_readline(c->in, line, sizeof line);
-        int k;
         if (n == PS_EAGAIN)
             return; /* a partial line stays in the stream's buffer */
         if (n < 0) {
@@ -246,12 +311,7 @@ static void hear(room *r, client *c)
             leave(c, "left");
             return;
         }
-        /* always one line out: the last piece before EOF, or a piece of an
-         * over-long line, gets its '\n' */
-        k = snprintf(text, sizeof text, "[%s] %s%s", c->name, line,
-                     line[n - 1] == '\n' ? "" : "\n");
-        if (k > 0)
-            broadcast(r, c, text, (size_t)k < sizeof text ? (size_t)k : sizeof text - 1);
+        relay_line(r, c, line, (size_t)n);
     }
 }
 
@@ -277,6 +337,7 @@ static void reap(room *r)
         announce(r, c, "left");
         free(c->out);
         free(c);
+        wake_listener(r); /* a descriptor is free again */
         /* announcing may have made others leave (too slow): look again */
         next = r->clients;
     }
@@ -289,6 +350,8 @@ static int serve(room *r)
         int i, n;
         if (r->count > 0 && r->admitted >= r->count && r->present == 0)
             break;
+        if (!r->listening && difftime(time(NULL), r->rest_since) >= BACKOFF_SECONDS)
+            wake_listener(r);
         n = ps_selector_wait(r->sel, ev, EVENTS, POLL_SECONDS);
         if (n < 0)
             return fail("selector", n);
@@ -348,6 +411,7 @@ int main(int argc, char **argv)
         ps_close(r.listener);
         return fail(text, rc);
     }
+    r.listening = 1;
     ps_addr_format(&addr, name, sizeof name);
     printf("listening on %s\n", name);
     fflush(stdout);

@@ -6,6 +6,10 @@
  * address and echoes what it sends. Exits cleanly on SIGINT/SIGTERM, or
  * after N clients with --count N. ADDRESS may use port 0: the line
  * "listening on ..." tells the port the system chose.
+ *
+ * Out of descriptors (EMFILE and the like), it says so once, rests for
+ * BACKOFF_SECONDS and tries again, instead of spinning on a listener whose
+ * pending connection it cannot take.
  */
 #include "portsock.h"
 
@@ -17,6 +21,7 @@
 /* Blocking calls wake this often to notice a signal: portsock retries EINTR
  * by design, so a flag plus short timeouts is how a loop learns to stop. */
 #define POLL_SECONDS 0.25
+#define BACKOFF_SECONDS 1.0 /* out of descriptors: how long to rest before the next accept */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -36,6 +41,14 @@ static int usage(void)
 {
     fprintf(stderr, "usage: echo_server [--count N] [ADDRESS]\n");
     return 2;
+}
+
+/* Waits BACKOFF_SECONDS, in short steps so that a stop request is noticed. */
+static void rest(void)
+{
+    double waited;
+    for (waited = 0; waited < BACKOFF_SECONDS && !stop_requested; waited += POLL_SECONDS)
+        ps_poll(NULL, 0, POLL_SECONDS);
 }
 
 /* Sends all of buf, waking up now and then to notice a stop request. */
@@ -76,6 +89,7 @@ static long long echo_client(ps_socket *conn)
 static int serve(ps_socket *listener, long count)
 {
     long served = 0;
+    int starved = 0; /* accept ran out of descriptors; said once until it works again */
     while (!stop_requested && (count == 0 || served < count)) {
         char name[128] = "?";
         ps_socket *conn;
@@ -84,11 +98,24 @@ static int serve(ps_socket *listener, long count)
         int rc = ps_accept(listener, &conn, &peer);
         if (rc == PS_ETIMEDOUT)
             continue;
+        if (rc == PS_EMFILE || rc == PS_ENFILE || rc == PS_ENOBUFS || rc == PS_ENOMEM) {
+            if (!starved)
+                fprintf(stderr,
+                        "echo_server: accept: %s (%s); trying again every %g s (said once)\n",
+                        ps_strerror(rc), ps_errname(rc), BACKOFF_SECONDS);
+            starved = 1;
+            rest();
+            continue;
+        }
         if (rc < 0) {
             fail("accept", rc);
-            if (rc == PS_ECONNABORTED || rc == PS_EMFILE || rc == PS_ENFILE || rc == PS_ENOBUFS)
-                continue; /* the next client may fare better */
+            if (rc == PS_ECONNABORTED || rc == PS_ECONNRESET)
+                continue; /* a client that gave up: the next may fare better */
             return 1;
+        }
+        if (starved) {
+            printf("accepting again\n");
+            starved = 0;
         }
         served++;
         ps_addr_format(&peer, name, sizeof name);

@@ -683,7 +683,11 @@ PS_API int ps_addr_port(const ps_addr *a);
  * family (PS_AF_UNSPEC for any), type (0 for any) and PS_AI_... flags into a
  * list freed with ps_freeaddrinfo. Errors: PS_EAI_NONAME, PS_EAI_AGAIN,
  * PS_EAI_FAIL, PS_EAI_SERVICE, PS_EAI_FAMILY, PS_EAI_SOCKTYPE, PS_EINVAL,
- * PS_ENOMEM. */
+ * PS_ENOMEM. A numeric service goes to the system as it is: a number above
+ * 65535 is not refused but taken modulo 65536 by glibc and by Wine ("65537"
+ * gives port 1, "131072" port 0, which binds a random port); Microsoft's
+ * getaddrinfo page does not say what Windows does. Check the range first
+ * where it comes from a user (psnc does). */
 PS_API int ps_getaddrinfo(const char *host, const char *service, int family, int type, int flags,
                           ps_addrinfo **res);
 PS_API void ps_freeaddrinfo(ps_addrinfo *res);

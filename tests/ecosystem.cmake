@@ -8,6 +8,8 @@
 #       each runs tests/consumer/roundtrip.c (under Wine when cross-compiling)
 #   exports      only the public ps_ functions leave the shared library / DLL   (label exports)
 #   psnc         psnc against psnc on loopback                                (label psnc)
+#   examples     chat_server and echo_server under hostile peers: NUL-bearing lines, a low
+#                descriptor limit (POSIX)                                       (label examples)
 #   docs         Doxygen over portsock.h, warnings as errors                  (label docs)
 #   ci_yaml      .github/workflows/ci.yml parses and names the hosted targets (label ci-yaml)
 #
@@ -103,6 +105,22 @@ if(TARGET psnc)
                          ${CMAKE_CROSSCOMPILING_EMULATOR})
         set_tests_properties(psnc PROPERTIES LABELS "portsock;psnc" TIMEOUT 120
                              SKIP_RETURN_CODE 77)
+    endif()
+endif()
+
+# ---- the example servers under hostile peers (issue 18) ------------------------------------------
+
+if(TARGET chat_server AND TARGET echo_server)
+    find_program(PORTSOCK_PYTHON3 python3)
+    if(PORTSOCK_PYTHON3)
+        add_test(NAME examples
+                 COMMAND ${PORTSOCK_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/examples_test.py
+                         $<TARGET_FILE:chat_server> $<TARGET_FILE:echo_server>
+                         ${CMAKE_CROSSCOMPILING_EMULATOR}
+                 WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+        set_tests_properties(examples PROPERTIES LABELS "portsock;examples" TIMEOUT 120
+                             SKIP_RETURN_CODE 77
+                             ENVIRONMENT PS_TEST_TIME_SCALE=${PORTSOCK_TEST_TIME_SCALE})
     endif()
 endif()
 
