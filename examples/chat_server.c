@@ -227,8 +227,11 @@ static void accept_all(room *r)
     }
 }
 
-/* Reads the lines that are complete and passes each on. */
-static void hear(room *r, client *c)
+/* Reads the lines that are complete and passes each on, at most 256 at a
+ * time so that one busy client cannot starve the others. Returns 1 when it
+ * stopped there with bytes still in the stream's buffer: they raise no
+ * readiness event, so the caller must come back without waiting. */
+static int hear(room *r, client *c)
 {
     char line[LINE_MAX_BYTES + 1];
     char text[LINE_MAX_BYTES + 96];
@@ -237,14 +240,14 @@ static void hear(room *r, client *c)
         ptrdiff_t n = ps_file_readline(c->in, line, sizeof line);
         int k;
         if (n == PS_EAGAIN)
-            return; /* a partial line stays in the stream's buffer */
+            return 0; /* a partial line stays in the stream's buffer */
         if (n < 0) {
             leave(c, ps_strerror((int)n));
-            return;
+            return 0;
         }
         if (n == 0) {
             leave(c, "left");
-            return;
+            return 0;
         }
         /* always one line out: the last piece before EOF, or a piece of an
          * over-long line, gets its '\n' */
@@ -253,6 +256,7 @@ static void hear(room *r, client *c)
         if (k > 0)
             broadcast(r, c, text, (size_t)k < sizeof text ? (size_t)k : sizeof text - 1);
     }
+    return !c->gone && ps_file_pending(c->in) > 0;
 }
 
 /* Frees the clients that left during the last batch of events. */
@@ -285,15 +289,26 @@ static void reap(room *r)
 static int serve(room *r)
 {
     ps_event ev[EVENTS];
+    int unheard = 0; /* some client still has whole lines buffered */
     while (!stop_requested) {
-        int i, n;
+        int i, n, again;
+        client *c;
         if (r->count > 0 && r->admitted >= r->count && r->present == 0)
             break;
-        n = ps_selector_wait(r->sel, ev, EVENTS, POLL_SECONDS);
+        n = ps_selector_wait(r->sel, ev, EVENTS, unheard ? 0.0 : POLL_SECONDS);
         if (n < 0)
             return fail("selector", n);
+        /* Whole lines left in a stream's buffer raise no event: hear them. */
+        again = unheard;
+        unheard = 0;
+        for (c = r->clients; again && c; c = c->next) {
+            if (!c->gone && ps_file_pending(c->in) > 0) {
+                unheard |= hear(r, c);
+                update_interest(r, c);
+            }
+        }
         for (i = 0; i < n; i++) {
-            client *c = (client *)ev[i].data;
+            c = (client *)ev[i].data;
             if (ev[i].sock == r->listener) {
                 accept_all(r);
                 continue;
@@ -301,7 +316,7 @@ static int serve(room *r)
             if (c->gone)
                 continue;
             if (ev[i].events & (PS_POLLIN | PS_POLLHUP | PS_POLLERR))
-                hear(r, c);
+                unheard |= hear(r, c);
             if (!c->gone && (ev[i].events & PS_POLLOUT))
                 flush(c);
             update_interest(r, c);

@@ -50,11 +50,27 @@ void ps__sys_cleanup(void);
 
 /* ---- errors ---- */
 
-/* errno or WSA code -> PS_E... (0 -> 0, unmapped -> PS_EUNKNOWN). */
+/* errno or WSA code -> PS_E... (0 -> 0, unmapped -> ps__error_keep_native). */
 int ps__sys_error_from_native(int native);
 /* The platform's own number for a PS_E... code, for APIs that must hand out
- * native numbers (connect_ex). 0 when the platform has none. */
+ * native numbers (connect_ex); the number inside a kept native error. 0 when
+ * the platform has none. */
 int ps__sys_native_from_error(int err);
+/* Writes the OS's own text for the native error number n into buf (size >=
+ * 64), NUL-terminated and never empty, whatever n is. */
+void ps__sys_strerror(int n, char *buf, size_t size);
+
+/* The public encoding of an unmapped native error (see PS_ESYSERR), here so
+ * that both the core and the backends' error tables use the one formula. */
+static inline int ps__error_keep_native(int native)
+{
+    return native > 0 && native <= PS_ESYSERR_NATIVE_MAX ? PS_ESYSERR - native : PS_EUNKNOWN;
+}
+/* The native number inside err, or 0 when err keeps none. */
+static inline int ps__error_native(int err)
+{
+    return err < PS_ESYSERR && err >= PS_ESYSERR - PS_ESYSERR_NATIVE_MAX ? PS_ESYSERR - err : 0;
+}
 
 /* ---- sockets ---- */
 

@@ -16,19 +16,6 @@
 #define SO_REUSEPORT 15
 #endif
 
-static int have_ipv6(void)
-{
-    ps_socket *s = NULL;
-    ps_addr a;
-    int r = ps_socket_open(&s, PS_AF_INET6, PS_SOCK_STREAM, 0);
-    if (r < 0)
-        return 0;
-    ASSERT_OK(ps_addr_set(&a, "::1", 0));
-    r = ps_bind(s, &a);
-    ASSERT_OK(ps_close(s));
-    return r == 0;
-}
-
 /* An int-sized native option, zeroed first (Wine writes one byte of yes/no
  * options where Windows writes four: wine.md). */
 static int native_int(ps_socket *s, int level, int name)
@@ -148,7 +135,7 @@ TEST(v6only_applies_to_ipv6_and_is_enotsup_on_ipv4)
     s4 = open_socket(PS_AF_INET, PS_SOCK_DGRAM);
     expect_unsupported(s4, PS_OPT_V6ONLY, "V6ONLY on IPv4 UDP");
     ASSERT_OK(ps_close(s4));
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 here (IPv4's PS_ENOTSUP checked)");
     for (i = 0; i < 2; i++) {
         ps_socket *s6 = open_socket(PS_AF_INET6, types[i]);
@@ -189,7 +176,7 @@ TEST(pktinfo_applies_to_udp_of_both_families_and_is_enotsup_on_tcp)
     expect_unsupported(t, PS_OPT_PKTINFO, "PKTINFO on TCP");
     ASSERT_OK(ps_close(u));
     ASSERT_OK(ps_close(t));
-    if (have_ipv6()) {
+    if (test_have_ipv6()) {
         u = open_socket(PS_AF_INET6, PS_SOCK_DGRAM);
         ASSERT_OK(ps_setopt(u, PS_OPT_PKTINFO, 1));
         ASSERT_OK(ps_getopt(u, PS_OPT_PKTINFO, &v));
@@ -282,7 +269,7 @@ TEST(every_option_on_an_ipv6_tcp_socket_sets_or_says_enotsup)
 {
     ps_socket *s;
     int opt;
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 here");
     s = open_socket(PS_AF_INET6, PS_SOCK_STREAM);
     for (opt = PS_OPT_REUSEADDR; opt <= PS_OPT_TYPE; opt++) {
