@@ -1080,6 +1080,20 @@ static PS_TEST_UNUSED int test_have_ipv6(void)
 #define TEST_DEAD_HANDLE_ERR PS_EBADF
 #endif
 
+/* Waits, bounded by test_scaled(5 s), until s is readable (data, a
+ * connection to accept, EOF or a reset has arrived) and asserts it is: the
+ * handshake that replaces "sleep a little and hope it has arrived". */
+static PS_TEST_UNUSED void test_wait_readable(ps_socket *s)
+{
+    ps_pollfd p;
+    p.sock = s;
+    p.events = PS_POLLIN;
+    p.revents = 0;
+    if (ps_poll(&p, 1, test_scaled(5.0)) != 1 || !(p.revents & PS_POLLIN))
+        FAILF("the socket did not become readable within %.1f s (revents %#x)", test_scaled(5.0),
+              (unsigned)p.revents);
+}
+
 /* The k-th 64-bit word of the tests' reproducible data pattern (a mix of k,
  * so that a byte moved, lost or doubled anywhere shows). */
 static PS_TEST_UNUSED uint64_t test_pattern_word(uint64_t k)

@@ -618,17 +618,6 @@ TEST(detach_with_a_stream_open_leaves_the_handle_to_the_caller)
 
 /* ---- the timeout guarantee ---- */
 
-/* Waits (bounded) until s has data to read. */
-static void wait_readable(ps_socket *s)
-{
-    ps_pollfd p;
-    p.sock = s;
-    p.events = PS_POLLIN;
-    p.revents = 0;
-    ASSERT_EQ(ps_poll(&p, 1, test_scaled(5.0)), 1);
-    ASSERT_TRUE(p.revents & PS_POLLIN);
-}
-
 static void readline_keeps_a_partial_line(double timeout, size_t bufsize)
 {
     ps_socket *c, *s;
@@ -641,7 +630,7 @@ static void readline_keeps_a_partial_line(double timeout, size_t bufsize)
     r = open_stream(s, "r", bufsize);
     ASSERT_OK(ps_settimeout(s, timeout));
     send_text(c, "hello wo");
-    wait_readable(s);
+    test_wait_readable(s);
     t0 = test_now();
     ASSERT_ERR(ps_file_readline(r, buf, sizeof buf), want);
     dt = test_now() - t0;
@@ -652,14 +641,14 @@ static void readline_keeps_a_partial_line(double timeout, size_t bufsize)
     test_sleep_ms(50);
     n = ps_file_readline(r, buf, sizeof buf);
     if (n == PS_EAGAIN) { /* non-blocking and the rest not there yet */
-        wait_readable(s);
+        test_wait_readable(s);
         n = ps_file_readline(r, buf, sizeof buf);
     }
     ASSERT_EQ(n, 22);
     ASSERT_STREQ(buf, "hello world, and more\n");
     ASSERT_ERR(ps_file_readline(r, buf, sizeof buf), want);
     send_text(c, "\n");
-    wait_readable(s);
+    test_wait_readable(s);
     ASSERT_EQ(ps_file_readline(r, buf, sizeof buf), 5);
     ASSERT_STREQ(buf, "next\n");
     ASSERT_OK(ps_file_close(r));
@@ -695,7 +684,7 @@ static void read_n_keeps_a_partial_read(double timeout, size_t bufsize, size_t n
     r = open_stream(s, "r", bufsize);
     ASSERT_OK(ps_settimeout(s, timeout));
     ASSERT_OK(ps_sendall(c, data, first, 0, NULL));
-    wait_readable(s);
+    test_wait_readable(s);
     ASSERT_ERR(ps_file_read(r, got, n), want);
     ASSERT_OK(ps_sendall(c, data + first, n + 5 - first, 0, NULL));
     test_sleep_ms(50);
@@ -871,7 +860,7 @@ TEST(pending_counts_buffered_lines_that_readiness_no_longer_shows)
     ASSERT_EQ(ps_file_pending(r), 0);
     ASSERT_EQ(ps_file_pending(w), 0);  /* write-only: nothing to read */
     send_text(c, "one\ntwo\nthree\n"); /* one small segment on loopback */
-    wait_readable(s);
+    test_wait_readable(s);
     ASSERT_EQ(ps_file_readline(r, line, sizeof line), 4);
     ASSERT_STREQ(line, "one\n");
     /* The other two lines sit in the stream, not in the socket: a program
