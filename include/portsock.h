@@ -502,16 +502,17 @@ PS_API int ps_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max);
  * msg->controllen grows. PS_ENOBUFS when it does not fit. */
 PS_API int ps_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src);
 /* Appends an SCM_RIGHTS message passing n descriptors (POSIX AF_UNIX);
- * PS_ENOTSUP on Windows. */
+ * n is 1 to 253 (Linux's SCM_MAX_FD, the same limit everywhere), else
+ * PS_EINVAL; PS_ENOTSUP on Windows. */
 PS_API int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n);
 
 /* Sends a file's bytes from offset: count bytes, or to EOF when count is 0,
- * as Python's socket.sendfile(). Linux and the BSDs use sendfile(2),
+ * as Python's socket.sendfile(). Linux, FreeBSD and macOS use sendfile(2),
  * Windows TransmitFile (for blocking sockets), and a read + send loop
- * wherever the fast path is missing or refuses. Open f in binary mode
- * ("rb"): on Windows the read + send loop would otherwise translate line
- * ends that TransmitFile sends as they are. The socket's timeout bounds
- * the whole call. Returns the bytes sent (0 for an empty file or an offset
+ * wherever the fast path is missing (the other BSDs) or refuses. Open f in
+ * binary mode ("rb"): on Windows the read + send loop would otherwise
+ * translate line ends that TransmitFile sends as they are. The socket's
+ * timeout bounds the whole call. Returns the bytes sent (0 for an empty file or an offset
  * past its end) or an error; in every case the file position is left at
  * offset + the bytes really sent, so a retry from the current position
  * neither loses nor repeats a byte. Errors: PS_EINVAL (NULL, a datagram or a
@@ -711,7 +712,9 @@ PS_API int ps_addr_set(ps_addr *out, const char *numeric_host, uint16_t port);
  * not resolved: "localhost:80" is PS_EINVAL (use ps_getaddrinfo). */
 PS_API int ps_addr_parse(ps_addr *out, const char *text);
 
-/* Writes a in the form ps_addr_parse reads, NUL-terminated. Returns the
+/* Writes a in the form ps_addr_parse reads, NUL-terminated; an IPv6 scope
+ * as its interface's name where the index has one ("[fe80::1%eth0]:80"; on
+ * Windows names such as "loopback_0"), else as the number. Returns the
  * length (without the NUL), PS_EINVAL for an empty or unknown address, or
  * PS_ENOBUFS when buf is too small (nothing past buf[size-1] is written). */
 PS_API int ps_addr_format(const ps_addr *a, char *buf, size_t size);

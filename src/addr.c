@@ -169,9 +169,15 @@ static int ps__addr_text(const ps_addr *a, char *out)
     ps__ip_format(ip.family, ip.bytes, host);
     if (ip.family == PS_AF_INET)
         return snprintf(out, PS__ADDR_TEXT_MAX, "%s:%u", host, (unsigned)ip.port);
-    if (ip.scope_id != 0)
+    if (ip.scope_id != 0) {
+        /* The interface's name where it has one, as Python and getnameinfo
+         * print a scope ("fe80::1%eth0"); ps_addr_parse reads both forms. */
+        char name[64];
+        if (ps__sys_if_indextoname(ip.scope_id, name, sizeof name) > 0)
+            return snprintf(out, PS__ADDR_TEXT_MAX, "[%s%%%s]:%u", host, name, (unsigned)ip.port);
         return snprintf(out, PS__ADDR_TEXT_MAX, "[%s%%%lu]:%u", host, (unsigned long)ip.scope_id,
                         (unsigned)ip.port);
+    }
     return snprintf(out, PS__ADDR_TEXT_MAX, "[%s]:%u", host, (unsigned)ip.port);
 }
 

@@ -190,6 +190,11 @@ int ps__sys_cmsg_get_pktinfo(const ps_cmsg *c, ps_addr *dst);
 int ps__sys_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max);
 int ps__sys_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src);
 int ps__sys_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n);
+/* The most descriptors one SCM_RIGHTS message carries, part of this
+ * contract so that the core checks one number on every platform: Linux's
+ * SCM_MAX_FD, the smallest limit among the POSIX systems (a backend without
+ * SCM_RIGHTS answers PS_ENOTSUP after that check). */
+#define PS__CMSG_FDS_MAX 253
 
 /* ---- files ---- */
 

@@ -114,6 +114,13 @@ TEST(ipv6_scope_may_be_an_interface_name)
         snprintf(text, sizeof text, "[fe80::1%%%u]:80", idx);
         ASSERT_OK(parse_filled(&b, text, 0xA5));
         ASSERT_TRUE(test_addr_equal(&a, &b));
+        /* and a scope is written as the interface's name, as Python does */
+        ASSERT_GT(ps_addr_format(&b, text, sizeof text), 0);
+        {
+            char want[64];
+            snprintf(want, sizeof want, "[fe80::1%%%s]:80", name);
+            ASSERT_STREQ(text, want);
+        }
     }
 #else
     (void)b;
