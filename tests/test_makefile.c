@@ -638,7 +638,7 @@ static void readline_keeps_a_partial_line(double timeout, size_t bufsize)
         ASSERT_DBL_GE(dt, timeout);
     ASSERT_ERR(ps_file_readline(r, buf, sizeof buf), want); /* again: still nothing lost */
     send_text(c, "rld, and more\nnext");
-    test_sleep_ms(50);
+    test_wait_readable(s);
     n = ps_file_readline(r, buf, sizeof buf);
     if (n == PS_EAGAIN) { /* non-blocking and the rest not there yet */
         test_wait_readable(s);
@@ -687,10 +687,10 @@ static void read_n_keeps_a_partial_read(double timeout, size_t bufsize, size_t n
     test_wait_readable(s);
     ASSERT_ERR(ps_file_read(r, got, n), want);
     ASSERT_OK(ps_sendall(c, data + first, n + 5 - first, 0, NULL));
-    test_sleep_ms(50);
+    test_wait_readable(s);
     k = ps_file_read(r, got, n);
     for (i = 0; i < 100 && k == PS_EAGAIN; i++) {
-        test_sleep_ms(10);
+        test_wait_readable(s); /* the rest is on its way */
         k = ps_file_read(r, got, n);
     }
     ASSERT_EQ(k, (ptrdiff_t)n);

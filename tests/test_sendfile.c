@@ -483,7 +483,7 @@ static void to_a_closed_peer(int flags)
     test_tcp_pair(PS_AF_INET, &c, &s);
     ASSERT_OK(ps_settimeout(c, 20.0));
     ASSERT_OK(ps_close(s));
-    test_sleep_ms(50);
+    test_wait_readable(c); /* the peer's FIN has arrived */
     r = ps_sendfile_ex(c, f, 0, 0, flags, &path, &sent);
     NOTE("sendfile to a closed peer: %s after %llu bytes on the %s path", ps_errname((int)r),
          (unsigned long long)sent, path_name(path));
