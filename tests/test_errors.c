@@ -255,6 +255,38 @@ TEST(an_unmapped_native_error_keeps_its_number_name_and_text)
 #endif
 }
 
+typedef struct namer {
+    int native, bad;
+} namer;
+
+static void name_many_times(void *arg)
+{
+    namer *n = (namer *)arg;
+    char want[64];
+    int i;
+    snprintf(want, sizeof want, "PS_ESYSERR(%d)", n->native);
+    for (i = 0; i < 20000; i++) {
+        const char *got = ps_errname(PS_ESYSERR - n->native);
+        (void)ps_strerror(PS_ESYSERR - n->native);
+        if (strcmp(got, want) != 0)
+            n->bad++;
+    }
+}
+
+TEST(threads_naming_kept_errors_at_once_each_get_their_own_text)
+{
+    /* The names of kept errors are made in a buffer of each thread: two
+     * threads at once never see each other's. */
+    namer a = {5, 0}, b = {33, 0};
+    test_thread ta, tb;
+    test_thread_spawn(&ta, name_many_times, &a);
+    test_thread_spawn(&tb, name_many_times, &b);
+    test_thread_join(&ta);
+    test_thread_join(&tb);
+    ASSERT_EQ(a.bad, 0);
+    ASSERT_EQ(b.bad, 0);
+}
+
 TEST(mapped_codes_hold_no_native_number_and_never_meet_the_encoding)
 {
     size_t i;
@@ -293,6 +325,7 @@ TEST_LIST = {
     TEST_ENTRY(native_codes_map_to_the_code_of_the_same_meaning),
     TEST_ENTRY(native_zero_is_success_and_numbers_outside_the_encoding_are_unknown),
     TEST_ENTRY(an_unmapped_native_error_keeps_its_number_name_and_text),
+    TEST_ENTRY(threads_naming_kept_errors_at_once_each_get_their_own_text),
     TEST_ENTRY(mapped_codes_hold_no_native_number_and_never_meet_the_encoding),
     TEST_ENTRY(version_string_matches_the_version_macros),
 };
