@@ -294,25 +294,29 @@ static void relay_line(room *r, const client *c, const char *line, size_t n)
     broadcast(r, c, text, k);
 }
 
-/* Reads the lines that are complete and passes each on. */
-static void hear(room *r, client *c)
+/* Reads the lines that are complete and passes each on, at most 256 at a
+ * time so that one busy client cannot starve the others. Returns 1 when it
+ * stopped there with bytes still in the stream's buffer: they raise no
+ * readiness event, so the caller must come back without waiting. */
+static int hear(room *r, client *c)
 {
     char line[LINE_MAX_BYTES + 1];
     int lines;
     for (lines = 0; lines < 256 && !c->gone; lines++) {
         ptrdiff_t n = ps_file_readline(c->in, line, sizeof line);
         if (n == PS_EAGAIN)
-            return; /* a partial line stays in the stream's buffer */
+            return 0; /* a partial line stays in the stream's buffer */
         if (n < 0) {
             leave(c, ps_strerror((int)n));
-            return;
+            return 0;
         }
         if (n == 0) {
             leave(c, "left");
-            return;
+            return 0;
         }
         relay_line(r, c, line, (size_t)n);
     }
+    return !c->gone && ps_file_pending(c->in) > 0;
 }
 
 /* Frees the clients that left during the last batch of events. */
@@ -346,17 +350,28 @@ static void reap(room *r)
 static int serve(room *r)
 {
     ps_event ev[EVENTS];
+    int unheard = 0; /* some client still has whole lines buffered */
     while (!stop_requested) {
-        int i, n;
+        int i, n, again;
+        client *c;
         if (r->count > 0 && r->admitted >= r->count && r->present == 0)
             break;
         if (!r->listening && difftime(time(NULL), r->rest_since) >= BACKOFF_SECONDS)
             wake_listener(r);
-        n = ps_selector_wait(r->sel, ev, EVENTS, POLL_SECONDS);
+        n = ps_selector_wait(r->sel, ev, EVENTS, unheard ? 0.0 : POLL_SECONDS);
         if (n < 0)
             return fail("selector", n);
+        /* Whole lines left in a stream's buffer raise no event: hear them. */
+        again = unheard;
+        unheard = 0;
+        for (c = r->clients; again && c; c = c->next) {
+            if (!c->gone && ps_file_pending(c->in) > 0) {
+                unheard |= hear(r, c);
+                update_interest(r, c);
+            }
+        }
         for (i = 0; i < n; i++) {
-            client *c = (client *)ev[i].data;
+            c = (client *)ev[i].data;
             if (ev[i].sock == r->listener) {
                 accept_all(r);
                 continue;
@@ -364,7 +379,7 @@ static int serve(room *r)
             if (c->gone)
                 continue;
             if (ev[i].events & (PS_POLLIN | PS_POLLHUP | PS_POLLERR))
-                hear(r, c);
+                unheard |= hear(r, c);
             if (!c->gone && (ev[i].events & PS_POLLOUT))
                 flush(c);
             update_interest(r, c);

@@ -214,16 +214,39 @@ enum ps_error_code {
         PS__ERROR_LAST_ = -44
 };
 
+/* An OS error that has no PS_E... code keeps its number. The native number n
+ * (errno on POSIX; a WSA or Win32 error code on Windows) comes back as the
+ * code PS_ESYSERR - n, for 1 <= n <= PS_ESYSERR_NATIVE_MAX: errno 95 as
+ * -100095, WSAELOOP (10062) as -110062. These codes lie below -100000, far
+ * from every PS_E... code (-1 and down, new ones added at the end, never
+ * near -100000) on every platform, and ps_error_native() recovers n from
+ * them. A native number outside that range (0 and below, or above the
+ * maximum) gives PS_EUNKNOWN. Codes with a name are never encoded: a mapped
+ * error is always its PS_E... code. */
+#define PS_ESYSERR (-100000)
+#define PS_ESYSERR_NATIVE_MAX 999999999
+
 /* "connection refused" for PS_ECONNREFUSED; never NULL ("unknown error" for
- * a value that is no PS_E... code, "success" for 0 and above). */
+ * a value that is no PS_E... code, "success" for 0 and above). For an OS
+ * error kept as PS_ESYSERR - n, the OS's own text for n (strerror_r on POSIX,
+ * FormatMessage on Windows); that text lives in a buffer of the calling
+ * thread, valid until the thread's next ps_strerror of such a code. */
 PS_API const char *ps_strerror(int err);
 /* "ECONNREFUSED" for PS_ECONNREFUSED; never NULL ("EUNKNOWN" for a value that
- * is no code, "OK" for 0 and above). */
+ * is no code, "OK" for 0 and above). For an OS error kept as
+ * PS_ESYSERR - n, "PS_ESYSERR(n)", such as "PS_ESYSERR(95)", in a buffer of
+ * the calling thread valid until its next ps_errname of such a code. */
 PS_API const char *ps_errname(int err);
 /* Translates the OS's own error number to a PS_E... code: errno on POSIX,
- * a WSA code (WSAGetLastError) on Windows. 0 gives 0; anything unmapped gives
- * PS_EUNKNOWN. */
+ * a WSA code (WSAGetLastError) or Win32 error code on Windows. 0 gives 0; a
+ * number portsock has no code for gives PS_ESYSERR - native (see PS_ESYSERR),
+ * or PS_EUNKNOWN when it is outside the range that encoding holds. */
 PS_API int ps_error_from_native(int native);
+/* The OS's error number inside err: n for err == PS_ESYSERR - n (an OS error
+ * portsock has no code for), else 0 (a PS_E... code, success, or any other
+ * value). ps_error_native(ps_error_from_native(n)) == n for every unmapped n
+ * in range. */
+PS_API int ps_error_native(int err);
 
 /* ------------------------------------------------------------------------ */
 /* Library lifetime                                                         */
@@ -245,8 +268,9 @@ PS_API void ps_cleanup(void);
 /* Creates a socket of family PS_AF_INET / PS_AF_INET6 / PS_AF_UNIX and type
  * PS_SOCK_STREAM / PS_SOCK_DGRAM; protocol 0 picks the default. The socket is
  * non-inheritable and takes the default timeout (ps_getdefaulttimeout).
- * Errors: PS_EINVAL (NULL out, unknown type), PS_EAFNOSUPPORT (unknown or
- * unavailable family: AF_UNIX where the system has none), PS_EPROTONOSUPPORT,
+ * Errors: PS_EINVAL (NULL out, a family or type that is no PS_... constant),
+ * PS_EAFNOSUPPORT (a family this system or call cannot make a socket of:
+ * AF_UNIX where the system has none, PS_AF_UNSPEC), PS_EPROTONOSUPPORT,
  * PS_EMFILE, PS_ENFILE, PS_ENOBUFS, PS_ENOMEM. */
 PS_API int ps_socket_open(ps_socket **out, int family, int type, int protocol);
 
@@ -296,7 +320,8 @@ PS_API int ps_set_inheritable(ps_socket *s, int inheritable);
  * PS_AF_INET / PS_AF_INET6 connect two loopback sockets (Python offers that
  * only on Windows; portsock everywhere), checking that the accepted
  * connection is its own; PS_AF_UNSPEC picks AF_UNIX where it works, else
- * IPv4 loopback, else IPv6. Both sockets take the default timeout. */
+ * IPv4 loopback, else IPv6. Both sockets take the default timeout.
+ * PS_EINVAL for NULL pair or a family or type that is no PS_... constant. */
 PS_API int ps_socketpair(ps_socket *pair[2], int family, int type);
 
 /* ------------------------------------------------------------------------ */
@@ -378,12 +403,17 @@ PS_API int ps_shutdown(ps_socket *s, int how);
  * address in order with `timeout` per attempt (PS_TIMEOUT_DEFAULT for the
  * default timeout), binding to `source` first when it is not NULL, and
  * returns the first socket that connects; the new socket keeps `timeout`.
- * When every attempt fails it returns the most telling error: a connect
- * failure (the first) before a bind failure before a socket failure. */
+ * Every resolved address is tried (no cap). When every attempt fails it
+ * returns the last connect failure, as CPython 3.11 raises the last
+ * attempt's error; a bind failure only when no attempt reached connect, and
+ * a socket failure (a family the machine lacks) only when none reached
+ * bind: "connection refused" from one address says more about the target
+ * than "no IPv6 here" from the next. */
 PS_API int ps_create_connection(ps_socket **out, const char *host, const char *port, double timeout,
                                 const ps_addr *source);
 
-/* The same over addresses the caller resolved: tries addrs[0..n-1] in order. */
+/* The same over addresses the caller resolved: tries addrs[0..n-1] in order,
+ * and reports a failure by the same rule. */
 PS_API int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, size_t n,
                                       double timeout, const ps_addr *source);
 
@@ -472,16 +502,17 @@ PS_API int ps_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max);
  * msg->controllen grows. PS_ENOBUFS when it does not fit. */
 PS_API int ps_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src);
 /* Appends an SCM_RIGHTS message passing n descriptors (POSIX AF_UNIX);
- * PS_ENOTSUP on Windows. */
+ * n is 1 to 253 (Linux's SCM_MAX_FD, the same limit everywhere), else
+ * PS_EINVAL; PS_ENOTSUP on Windows. */
 PS_API int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n);
 
 /* Sends a file's bytes from offset: count bytes, or to EOF when count is 0,
- * as Python's socket.sendfile(). Linux and the BSDs use sendfile(2),
+ * as Python's socket.sendfile(). Linux, FreeBSD and macOS use sendfile(2),
  * Windows TransmitFile (for blocking sockets), and a read + send loop
- * wherever the fast path is missing or refuses. Open f in binary mode
- * ("rb"): on Windows the read + send loop would otherwise translate line
- * ends that TransmitFile sends as they are. The socket's timeout bounds
- * the whole call. Returns the bytes sent (0 for an empty file or an offset
+ * wherever the fast path is missing (the other BSDs) or refuses. Open f in
+ * binary mode ("rb"): on Windows the read + send loop would otherwise
+ * translate line ends that TransmitFile sends as they are. The socket's
+ * timeout bounds the whole call. Returns the bytes sent (0 for an empty file or an offset
  * past its end) or an error; in every case the file position is left at
  * offset + the bytes really sent, so a retry from the current position
  * neither loses nor repeats a byte. Errors: PS_EINVAL (NULL, a datagram or a
@@ -504,9 +535,11 @@ PS_API int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t c
 /* Streams (Python's makefile)                                              */
 /* ------------------------------------------------------------------------ */
 
-/* A buffered stream on s, as Python's makefile(). mode is "r", "w" or "rw",
- * with an optional 'b' (there is no text translation either way; anything
- * else is PS_EINVAL). bufsize is the buffer size in bytes: 0 picks a
+/* A buffered stream on s, as Python's makefile(). mode holds 'r', 'w' or
+ * both, and an optional 'b', in any order as Python takes them ("r", "w",
+ * "rw", "wr", "rb", "br", "rwb", ...; there is no text translation either
+ * way). A letter twice, any other letter, or neither 'r' nor 'w' is
+ * PS_EINVAL. bufsize is the buffer size in bytes: 0 picks a
  * default (64 KiB), 1 means a small buffer and line-buffered writes (each
  * write that contains '\n' flushes), as for text protocols.
  *
@@ -538,7 +571,10 @@ PS_API ptrdiff_t ps_file_readline(ps_file *f, char *buf, size_t size);
 /* Buffers and sends n bytes. Returns the bytes taken: all of them, unless a
  * timeout or an error cut it short; then the count taken (taken bytes are
  * sent once, in order, by later writes or flushes), or the error when none
- * was taken. */
+ * was taken. The error that cut a write short is not lost: the next
+ * ps_file_write or ps_file_flush returns it once, taking and sending nothing
+ * (as a short write(2) is followed by the call that fails), and
+ * ps_file_close returns it if neither did. */
 PS_API ptrdiff_t ps_file_write(ps_file *f, const void *buf, size_t n);
 
 /* Formats like printf and takes the whole text into the stream; returns
@@ -555,6 +591,13 @@ PS_API int ps_file_flush(ps_file *f);
  * The socket stays open, unless ps_close was called and this was its last
  * stream. */
 PS_API int ps_file_close(ps_file *f);
+
+/* The bytes f holds for reading: received from the socket but not yet
+ * returned by ps_file_read or ps_file_readline. A program that waits for
+ * the socket's readiness (ps_poll, a selector) must read these first: they
+ * are no longer in the socket, so it does not become readable for them.
+ * Makes no system call. 0 for a write-only stream; PS_EINVAL for NULL. */
+PS_API ptrdiff_t ps_file_pending(const ps_file *f);
 
 /* POSIX: the socket's file descriptor, usable with read() and fdopen().
  * Windows: PS_ENOTSUP - a SOCKET is no C runtime descriptor, and a makefile
@@ -669,7 +712,9 @@ PS_API int ps_addr_set(ps_addr *out, const char *numeric_host, uint16_t port);
  * not resolved: "localhost:80" is PS_EINVAL (use ps_getaddrinfo). */
 PS_API int ps_addr_parse(ps_addr *out, const char *text);
 
-/* Writes a in the form ps_addr_parse reads, NUL-terminated. Returns the
+/* Writes a in the form ps_addr_parse reads, NUL-terminated; an IPv6 scope
+ * as its interface's name where the index has one ("[fe80::1%eth0]:80"; on
+ * Windows names such as "loopback_0"), else as the number. Returns the
  * length (without the NUL), PS_EINVAL for an empty or unknown address, or
  * PS_ENOBUFS when buf is too small (nothing past buf[size-1] is written). */
 PS_API int ps_addr_format(const ps_addr *a, char *buf, size_t size);

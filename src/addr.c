@@ -150,13 +150,15 @@ static int ps__addr_text(const ps_addr *a, char *out)
 {
     char host[PS__IP_TEXT_MAX];
     const char *path;
-    size_t path_len;
+    size_t path_len = 0, path_max;
     ps__ip ip;
     int rc = ps__sys_addr_to_ip(a, &ip);
     if (rc == PS_EAFNOSUPPORT) {
-        rc = ps__sys_addr_unix_path(a, &path, &path_len);
+        rc = ps__sys_addr_unix_path(a, &path, &path_max);
         if (rc < 0)
             return rc;
+        while (path_len < path_max && path[path_len] != '\0')
+            path_len++;
         if (path_len + 6 > PS__ADDR_TEXT_MAX)
             return PS_EINVAL;
         memcpy(out, "unix:", 5);
@@ -169,9 +171,15 @@ static int ps__addr_text(const ps_addr *a, char *out)
     ps__ip_format(ip.family, ip.bytes, host);
     if (ip.family == PS_AF_INET)
         return snprintf(out, PS__ADDR_TEXT_MAX, "%s:%u", host, (unsigned)ip.port);
-    if (ip.scope_id != 0)
+    if (ip.scope_id != 0) {
+        /* The interface's name where it has one, as Python and getnameinfo
+         * print a scope ("fe80::1%eth0"); ps_addr_parse reads both forms. */
+        char name[PS__IF_NAME_MAX];
+        if (ps__sys_if_indextoname(ip.scope_id, name) == 0 && name[0] != '\0' && strlen(name) < 64)
+            return snprintf(out, PS__ADDR_TEXT_MAX, "[%s%%%s]:%u", host, name, (unsigned)ip.port);
         return snprintf(out, PS__ADDR_TEXT_MAX, "[%s%%%lu]:%u", host, (unsigned long)ip.scope_id,
                         (unsigned)ip.port);
+    }
     return snprintf(out, PS__ADDR_TEXT_MAX, "[%s]:%u", host, (unsigned)ip.port);
 }
 

@@ -2,40 +2,51 @@
  * calls, with the platform's safe choices made once. */
 #include "core.h"
 
-/* Lower ranks are more telling: a refused or timed-out connect says more
- * about the target than a failed bind, which says more than a family the
- * machine lacks. */
+/* Which failure ps_create_connection reports. CPython 3.11 raises the last
+ * attempt's error; so does portsock among the attempts that got as far as
+ * connect. A failed bind or socket (a family the machine lacks) is reported
+ * only when no attempt reached connect: "connection refused" from the IPv4
+ * address says more about the target than "no IPv6 here" from the one
+ * tried after it. */
 enum { PS__RANK_CONNECT, PS__RANK_BIND, PS__RANK_SOCKET, PS__RANK_NONE };
 
+typedef struct ps__attempts {
+    int error, rank;
+} ps__attempts;
+
 static int ps__try_address(ps_socket **out, const ps_addr *a, double timeout, const ps_addr *source,
-                           int *rank)
+                           ps__attempts *tried)
 {
     ps_socket *s;
+    int rank = PS__RANK_SOCKET;
     int rc = ps_socket_open(&s, ps_addr_family(a), PS_SOCK_STREAM, 0);
-    *rank = PS__RANK_SOCKET;
-    if (rc < 0)
-        return rc;
-    rc = ps_settimeout(s, timeout);
-    if (rc == 0 && source) {
-        *rank = PS__RANK_BIND;
-        rc = ps_bind(s, source);
-    }
     if (rc == 0) {
-        *rank = PS__RANK_CONNECT;
-        rc = ps_connect(s, a);
-    }
-    if (rc < 0) {
+        rc = ps_settimeout(s, timeout);
+        if (rc == 0 && source) {
+            rank = PS__RANK_BIND;
+            rc = ps_bind(s, source);
+        }
+        if (rc == 0) {
+            rank = PS__RANK_CONNECT;
+            rc = ps_connect(s, a);
+        }
+        if (rc == 0) {
+            *out = s;
+            return 0;
+        }
         ps_close(s);
-        return rc;
     }
-    *out = s;
-    return 0;
+    if (rank <= tried->rank) {
+        tried->error = rc;
+        tried->rank = rank;
+    }
+    return rc;
 }
 
 int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, size_t n, double timeout,
                                const ps_addr *source)
 {
-    int best = PS_EINVAL, best_rank = PS__RANK_NONE, rank, rc;
+    ps__attempts tried = {PS_EINVAL, PS__RANK_NONE};
     size_t i;
     if (!out)
         return PS_EINVAL;
@@ -49,39 +60,35 @@ int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, size_t n, 
             return PS_EINVAL;
     }
     for (i = 0; i < n; i++) {
-        rc = ps__try_address(out, &addrs[i], timeout, source, &rank);
-        if (rc == 0)
+        if (ps__try_address(out, &addrs[i], timeout, source, &tried) == 0)
             return 0;
-        if (rank < best_rank) {
-            best = rc;
-            best_rank = rank;
-        }
     }
-    return best;
+    return tried.error;
 }
-
-/* Tries at most this many resolved addresses, like a browser would. */
-#define PS__CONNECT_MAX_ADDRS 16
 
 int ps_create_connection(ps_socket **out, const char *host, const char *port, double timeout,
                          const ps_addr *source)
 {
-    ps_addr addrs[PS__CONNECT_MAX_ADDRS];
+    ps__attempts tried = {PS_EINVAL, PS__RANK_NONE};
     ps_addrinfo *res, *ai;
-    size_t n = 0;
     int rc;
     if (!out)
         return PS_EINVAL;
     *out = NULL;
-    if (!host || !port)
+    if (timeout == PS_TIMEOUT_DEFAULT)
+        timeout = ps_getdefaulttimeout();
+    if (!host || !port || !ps__timeout_valid(timeout))
         return PS_EINVAL;
     rc = ps_getaddrinfo(host, port, PS_AF_UNSPEC, PS_SOCK_STREAM, 0, &res);
     if (rc < 0)
         return rc;
-    for (ai = res; ai && n < PS__CONNECT_MAX_ADDRS; ai = ai->next)
-        addrs[n++] = ai->addr;
+    /* Every address, in the resolver's order: no cap. */
+    for (ai = res; ai; ai = ai->next) {
+        if (ps__try_address(out, &ai->addr, timeout, source, &tried) == 0)
+            break;
+    }
     ps_freeaddrinfo(res);
-    return ps_create_connection_addrs(out, addrs, n, timeout, source);
+    return *out ? 0 : tried.error;
 }
 
 int ps_create_server(ps_socket **out, const ps_addr *a, int backlog, int flags)

@@ -30,9 +30,13 @@ struct ps_file {
      * after ps_file_printf took a long text whole. */
     char *wbuf;
     size_t wcap, wlen;
+    /* The error that cut the last ps_file_write short after it had taken
+     * bytes (it returned the count): the next write-side call returns it. */
+    int werr;
 };
 
-/* mode: 'r', 'w' and 'b', each at most once, at least one of 'r' and 'w'. */
+/* mode: 'r', 'w' and 'b' in any order (as Python's makefile), each at most
+ * once, at least one of 'r' and 'w'. */
 static int ps__mode_parse(const char *mode, int *readable, int *writable)
 {
     int r = 0, w = 0, b = 0;
@@ -88,6 +92,14 @@ static int ps__reserve(char **buf, size_t *cap, size_t need)
     *buf = p;
     *cap = n;
     return 0;
+}
+
+/* The error a short ps_file_write kept, once. */
+static int ps__pending_write_error(ps_file *f)
+{
+    int rc = f->werr;
+    f->werr = 0;
+    return rc;
 }
 
 /* Sends what is buffered; on failure the unsent rest stays, in order. */
@@ -262,6 +274,8 @@ ptrdiff_t ps_file_write(ps_file *f, const void *buf, size_t n)
         return PS_EINVAL;
     if (!f->writable)
         return PS_EBADF;
+    if ((rc = ps__pending_write_error(f)) < 0)
+        return rc;
     while (taken < n) {
         size_t room;
         if (f->wlen >= f->bufsize && (rc = ps__flush(f)) < 0)
@@ -285,7 +299,13 @@ ptrdiff_t ps_file_write(ps_file *f, const void *buf, size_t n)
     }
     if (rc == 0 && f->line_buffered && memchr(p, '\n', n))
         rc = ps__flush(f);
-    /* Taken bytes are the caller's answer even when sending them failed. */
+    /* Taken bytes are the caller's answer even when sending them failed; the
+     * error waits for the next call, as a short write(2) is followed by the
+     * call that fails. */
+    if (taken > 0 && rc < 0) {
+        f->werr = rc;
+        return (ptrdiff_t)taken;
+    }
     return taken > 0 ? (ptrdiff_t)taken : rc;
 }
 
@@ -319,9 +339,14 @@ int ps_file_printf(ps_file *f, const char *fmt, ...)
 
 int ps_file_flush(ps_file *f)
 {
+    int rc;
     if (!f)
         return PS_EINVAL;
-    return f->writable ? ps__flush(f) : 0;
+    if (!f->writable)
+        return 0;
+    if ((rc = ps__pending_write_error(f)) < 0)
+        return rc;
+    return ps__flush(f);
 }
 
 int ps_file_close(ps_file *f)
@@ -330,11 +355,18 @@ int ps_file_close(ps_file *f)
     if (!f)
         return PS_EINVAL;
     rc = f->writable ? ps__flush(f) : 0;
+    if (rc == 0 && f->werr < 0)
+        rc = f->werr; /* a short write's error nobody has seen yet */
     released = ps__socket_release(f->s);
     ps__free(f->rbuf);
     ps__free(f->wbuf);
     ps__free(f);
     return rc < 0 ? rc : released;
+}
+
+ptrdiff_t ps_file_pending(const ps_file *f)
+{
+    return f ? (ptrdiff_t)(f->rend - f->rpos) : PS_EINVAL;
 }
 
 int ps_file_fd(ps_file *f)

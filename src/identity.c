@@ -19,8 +19,9 @@ int ps_socket_from_native(ps_socket **out, ps_native h)
     rc = ps__socket_wrap(out, h, family, type, PS_TIMEOUT_NONE);
     if (rc < 0)
         return rc;
-    /* Whatever mode h was in, it takes the default timeout's. */
-    (*out)->kernel_timed = 1; /* unknown: clear any kernel timeouts */
+    /* Whatever mode h was in, it takes the default timeout's: an old
+     * timeout of NaN (unknown) sets the mode and clears or sets the kernel
+     * timeouts, whatever kernel_timed says. */
     rc = ps__apply_timeout(*out, NAN, timeout);
     if (rc < 0) {
         /* On failure the caller still owns h. */
@@ -49,9 +50,8 @@ int ps_dup(ps_socket *s, ps_socket **out)
         return rc;
     }
     /* The duplicate is the same socket underneath, whose mode it shares
-     * (POSIX, and Wine at least); setting it once more makes sure of it
-     * where a duplicate would start in a mode of its own. */
-    (*out)->kernel_timed = s->kernel_timed;
+     * (POSIX, and Wine at least); setting it once more (old NaN: all of it)
+     * makes sure of it where a duplicate would start in a mode of its own. */
     rc = ps__apply_timeout(*out, NAN, s->timeout);
     if (rc < 0) {
         ps__socket_release(*out);

@@ -146,7 +146,7 @@ int ps_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src)
 int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n)
 {
     int rc = ps__control_check(msg, capacity);
-    if (rc < 0 || !fds || n == 0 || n > 253) /* SCM_MAX_FD on Linux */
+    if (rc < 0 || !fds || n == 0 || n > PS__CMSG_FDS_MAX)
         return rc < 0 ? rc : PS_EINVAL;
     return ps__sys_cmsg_put_fds(msg, capacity, fds, n);
 }

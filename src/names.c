@@ -10,6 +10,7 @@
 int ps_getaddrinfo(const char *host, const char *service, int family, int type, int flags,
                    ps_addrinfo **res)
 {
+    int rc;
     if (!res)
         return PS_EINVAL;
     *res = NULL;
@@ -19,7 +20,12 @@ int ps_getaddrinfo(const char *host, const char *service, int family, int type, 
         return PS_EAI_FAMILY;
     if (type != 0 && type != PS_SOCK_STREAM && type != PS_SOCK_DGRAM)
         return PS_EAI_SOCKTYPE;
-    return ps__sys_getaddrinfo(host, service, family, type, flags, res);
+    rc = ps__sys_getaddrinfo(host, service, family, type, flags, res);
+    if (rc < 0) {
+        ps_freeaddrinfo(*res); /* what the backend built before it failed */
+        *res = NULL;
+    }
+    return rc;
 }
 
 void ps_freeaddrinfo(ps_addrinfo *res)

@@ -141,6 +141,6 @@ int ps_socketpair(ps_socket *pair[2], int family, int type)
         if (rc == PS_EAFNOSUPPORT || rc == PS_EADDRNOTAVAIL)
             rc = ps__pair_loopback(pair, PS_AF_INET6, type);
         return rc;
-    default: return PS_EAFNOSUPPORT;
+    default: return PS_EINVAL; /* no PS_AF_... constant */
     }
 }

@@ -8,6 +8,7 @@
 typedef struct ps__pollsel {
     ps__pollitem *items; /* items[i] belongs to regs[i]; reg->slot == i */
     ps__selreg **regs;
+    ps__pollready *ready; /* room for cap: the items a wait found ready */
     size_t count, cap;
     size_t start;        /* the next wait reports from this index on (see wait) */
     ps__pollset *native; /* the native array of the items, kept between waits */
@@ -30,6 +31,7 @@ static int ps__pollsel_add(void *state, ps__selreg *reg)
         size_t cap = p->cap ? p->cap * 2 : 64;
         ps__pollitem *items = (ps__pollitem *)ps__realloc(p->items, cap * sizeof *items);
         ps__selreg **regs;
+        ps__pollready *ready;
         if (!items)
             return PS_ENOMEM;
         p->items = items;
@@ -37,6 +39,10 @@ static int ps__pollsel_add(void *state, ps__selreg *reg)
         if (!regs)
             return PS_ENOMEM;
         p->regs = regs;
+        ready = (ps__pollready *)ps__realloc(p->ready, cap * sizeof *ready);
+        if (!ready)
+            return PS_ENOMEM;
+        p->ready = ready;
         p->cap = cap;
     }
     p->items[p->count].h = reg->h;
@@ -75,9 +81,9 @@ static int ps__pollsel_remove(void *state, ps__selreg *reg)
 static int ps__pollsel_wait(void *state, ps_event *out, size_t max, double timeout)
 {
     ps__pollsel *p = (ps__pollsel *)state;
-    const ps__pollready *ready;
+    const ps__pollready *ready = p->ready;
     size_t count, first = 0, k, filled = 0;
-    int rc = ps__sys_pollset_wait(&p->native, p->items, p->count, p->changed, timeout, &ready);
+    int rc = ps__sys_pollset_wait(&p->native, p->items, p->count, p->changed, timeout, p->ready);
     if (rc < 0)
         return rc;
     p->changed = 0;
@@ -103,6 +109,7 @@ static void ps__pollsel_close(void *state)
     ps__sys_pollset_free(p->native);
     ps__free(p->items);
     ps__free(p->regs);
+    ps__free(p->ready);
     ps__free(p);
 }
 

@@ -46,9 +46,9 @@ int ps_socket_open(ps_socket **out, int family, int type, int protocol)
     if (!out)
         return PS_EINVAL;
     *out = NULL;
-    if (!ps__family_known(family))
-        return PS_EAFNOSUPPORT;
-    if (!ps__type_known(type) || protocol < 0)
+    if (family == PS_AF_UNSPEC)
+        return PS_EAFNOSUPPORT; /* a known family that names no socket, as the OS says */
+    if (!ps__family_known(family) || !ps__type_known(type) || protocol < 0)
         return PS_EINVAL;
     rc = ps__sys_socket(&h, family, type, protocol, ps__nonblocking_at_birth(timeout));
     if (rc < 0)

@@ -23,6 +23,8 @@
 #include "portsock.h"
 #include "alloc.h"
 
+#include <string.h>
+
 /* A try that a signal interrupted: the core tries again with the time left
  * (never a public code). Returned by the data, accept, connect and
  * sendfile calls instead of retrying inside, because only the core knows
@@ -50,11 +52,47 @@ void ps__sys_cleanup(void);
 
 /* ---- errors ---- */
 
-/* errno or WSA code -> PS_E... (0 -> 0, unmapped -> PS_EUNKNOWN). */
+/* errno or WSA code -> PS_E... (0 -> 0, unmapped -> ps__error_keep_native). */
 int ps__sys_error_from_native(int native);
 /* The platform's own number for a PS_E... code, for APIs that must hand out
- * native numbers (connect_ex). 0 when the platform has none. */
+ * native numbers (connect_ex); the number inside a kept native error. 0 when
+ * the platform has none. */
 int ps__sys_native_from_error(int err);
+/* Writes the OS's own text for the native error number n into buf (size >=
+ * 64), NUL-terminated and never empty, whatever n is. */
+void ps__sys_strerror(int n, char *buf, size_t size);
+
+/* A copy of s from ps__malloc (NULL when out of memory), for the strings a
+ * backend hands to the core (a resolver's canonical name). */
+static inline char *ps__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *copy = (char *)ps__malloc(n);
+    if (copy)
+        memcpy(copy, s, n);
+    return copy;
+}
+
+/* PS_MSG_PEEK / PS_MSG_WAITALL / PS_MSG_OOB -> the native bits given:
+ * the one translation of the data flags, here so that each backend only
+ * names its MSG_... values. */
+static inline int ps__msg_flags_to_native(int flags, int peek, int waitall, int oob)
+{
+    return ((flags & PS_MSG_PEEK) ? peek : 0) | ((flags & PS_MSG_WAITALL) ? waitall : 0) |
+           ((flags & PS_MSG_OOB) ? oob : 0);
+}
+
+/* The public encoding of an unmapped native error (see PS_ESYSERR), here so
+ * that both the core and the backends' error tables use the one formula. */
+static inline int ps__error_keep_native(int native)
+{
+    return native > 0 && native <= PS_ESYSERR_NATIVE_MAX ? PS_ESYSERR - native : PS_EUNKNOWN;
+}
+/* The native number inside err, or 0 when err keeps none. */
+static inline int ps__error_native(int err)
+{
+    return err < PS_ESYSERR && err >= PS_ESYSERR - PS_ESYSERR_NATIVE_MAX ? PS_ESYSERR - err : 0;
+}
 
 /* ---- sockets ---- */
 
@@ -174,6 +212,11 @@ int ps__sys_cmsg_get_pktinfo(const ps_cmsg *c, ps_addr *dst);
 int ps__sys_cmsg_get_fds(const ps_cmsg *c, ps_native *fds, size_t max);
 int ps__sys_cmsg_put_pktinfo(ps_msg *msg, size_t capacity, const ps_addr *src);
 int ps__sys_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, size_t n);
+/* The most descriptors one SCM_RIGHTS message carries, part of this
+ * contract so that the core checks one number on every platform: Linux's
+ * SCM_MAX_FD, the smallest limit among the POSIX systems (a backend without
+ * SCM_RIGHTS answers PS_ENOTSUP after that check). */
+#define PS__CMSG_FDS_MAX 253
 
 /* ---- files ---- */
 
@@ -221,13 +264,16 @@ typedef struct ps__pollready {
 } ps__pollready;
 /* ps__sys_poll over items[0..n) for the poll selector: the native array is
  * kept in *set (NULL at first, allocated here) and rebuilt from items only
- * when `changed` is non-zero or it was never built, so a wait on unchanged
- * registrations neither allocates nor translates them. Returns how many
- * items have events (or 0, or an error, as ps__sys_poll), listed in *ready
- * in ascending index order (valid until the next call on set), so that the
- * caller need not look at every item. items[].revents may be written. */
+ * when `changed` is non-zero, so a wait on unchanged registrations neither
+ * allocates nor translates them. The caller passes changed != 0 from its
+ * first item on, and keeps it until a call has succeeded. Returns how many
+ * items have events (or 0, or an error, as ps__sys_poll), listed in
+ * ready[] (the caller's, with room for n) in ascending index order, so that
+ * the caller need not look at every item. items[].revents may be written.
+ * The set holds only the backend's native array: what is platform-free
+ * (the items, the ready list) is the caller's. */
 int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int changed,
-                         double timeout, const ps__pollready **ready);
+                         double timeout, ps__pollready *ready);
 /* Frees a set; NULL is ignored. */
 void ps__sys_pollset_free(ps__pollset *set);
 
@@ -255,17 +301,24 @@ int ps__sys_addr_to_ip(const ps_addr *a, ps__ip *ip);
  * PS_EINVAL when it does not fit sun_path with its NUL, PS_EAFNOSUPPORT where
  * the platform has no AF_UNIX. */
 int ps__sys_addr_from_unix(ps_addr *out, const char *path, size_t len);
-/* Points *path at an AF_UNIX address's path inside a, *len its length
- * (without NUL); an unnamed socket has length 0. */
-int ps__sys_addr_unix_path(const ps_addr *a, const char **path, size_t *len);
-/* Interface name <-> index, for IPv6 scope ids. PS_EINVAL when unknown. */
+/* Points *path at an AF_UNIX address's sun_path inside a, and *max at the
+ * bytes of it that a's length covers (at most sun_path's size); the path
+ * ends at its first NUL within them, which the core looks for. An unnamed
+ * socket has max 0 or a NUL first. */
+int ps__sys_addr_unix_path(const ps_addr *a, const char **path, size_t *max);
+/* Interface name <-> index, for IPv6 scope ids. PS_EINVAL when unknown.
+ * indextoname writes the NUL-terminated name into name, which has room for
+ * PS__IF_NAME_MAX bytes (Windows' IF_NAMESIZE, 256, and its NUL). */
+#define PS__IF_NAME_MAX 257
 int ps__sys_if_nametoindex(const char *name, uint32_t *index);
-int ps__sys_if_indextoname(uint32_t index, char *buf, size_t size);
+int ps__sys_if_indextoname(uint32_t index, char name[PS__IF_NAME_MAX]);
 
 /* ---- names ---- */
 
-/* As ps_getaddrinfo, with arguments checked; builds a list freed by
- * ps_freeaddrinfo (free() of each node and canonname). */
+/* As ps_getaddrinfo, with arguments checked: builds the portable list at
+ * *res (nodes and canonname from ps__malloc/ps__calloc), appending as it
+ * goes. On failure *res holds what was built so far, which the core frees
+ * with ps_freeaddrinfo: the one place that frees such a list. */
 int ps__sys_getaddrinfo(const char *host, const char *service, int family, int type, int flags,
                         ps_addrinfo **res);
 int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv, size_t servlen,

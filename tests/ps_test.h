@@ -1039,4 +1039,70 @@ static PS_TEST_UNUSED uint64_t test_sum_end(const test_sum *w)
     return t.h;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Shared test helpers: time bounds, IPv6, dead handles, data patterns      */
+/* ------------------------------------------------------------------------ */
+
+/* PS_TEST_TIME_SCALE (1 to 100): how much slower than a quiet native machine
+ * this run may be (valgrind, Wine, qemu, a loaded machine). */
+static PS_TEST_UNUSED double test_time_scale(void)
+{
+    return (double)ps_test_time_scale_();
+}
+
+/* An upper bound of `seconds` on a quiet machine, stretched for this run:
+ * asserted bounds use it, so a slow target never fails a correct library. */
+static PS_TEST_UNUSED double test_scaled(double seconds)
+{
+    return seconds * test_time_scale();
+}
+
+/* 1 when this machine can use ::1 (a socket of family PS_AF_INET6 binds to
+ * it), else 0. */
+static PS_TEST_UNUSED int test_have_ipv6(void)
+{
+    ps_socket *s = NULL;
+    ps_addr a;
+    int r = ps_socket_open(&s, PS_AF_INET6, PS_SOCK_STREAM, 0);
+    if (r < 0)
+        return 0;
+    ASSERT_OK(ps_addr_set(&a, "::1", 0));
+    r = ps_bind(s, &a);
+    ASSERT_OK(ps_close(s));
+    return r == 0;
+}
+
+/* What a socket whose native handle is gone reports (portsock.h, the
+ * conventions at its top): PS_EBADF on POSIX, PS_ENOTSOCK on Windows. */
+#ifdef _WIN32
+#define TEST_DEAD_HANDLE_ERR PS_ENOTSOCK
+#else
+#define TEST_DEAD_HANDLE_ERR PS_EBADF
+#endif
+
+/* Waits, bounded by test_scaled(5 s), until s is readable (data, a
+ * connection to accept, EOF or a reset has arrived) and asserts it is: the
+ * handshake that replaces "sleep a little and hope it has arrived". */
+static PS_TEST_UNUSED void test_wait_readable(ps_socket *s)
+{
+    ps_pollfd p;
+    p.sock = s;
+    p.events = PS_POLLIN;
+    p.revents = 0;
+    if (ps_poll(&p, 1, test_scaled(5.0)) != 1 || !(p.revents & PS_POLLIN))
+        FAILF("the socket did not become readable within %.1f s (revents %#x)", test_scaled(5.0),
+              (unsigned)p.revents);
+}
+
+/* The k-th 64-bit word of the tests' reproducible data pattern (a mix of k,
+ * so that a byte moved, lost or doubled anywhere shows). */
+static PS_TEST_UNUSED uint64_t test_pattern_word(uint64_t k)
+{
+    k = k * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+    k ^= k >> 29;
+    k *= 0xBF58476D1CE4E5B9ull;
+    k ^= k >> 32;
+    return k;
+}
+
 #endif /* PS_TEST_H */

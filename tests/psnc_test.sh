@@ -64,7 +64,9 @@ start_server() {
     local name=$1 i
     shift
     [[ -f $name.in ]] || : >"$name.in"
-    : >"$name.err" # read below before the background job may have opened it
+    # Emptied here, not only by the background redirection: the loop below must never read a
+    # port a previous run left in the file before the new server has truncated it.
+    : >"$name.err"
     run "$@" <"$name.in" >"$name.out" 2>"$name.err" &
     server_pid=$!
     pids+=("$server_pid")

@@ -11,12 +11,6 @@
 
 static const ps_addr empty_addr; /* len 0 */
 
-#ifdef _WIN32
-#define DEAD_HANDLE_ERR PS_ENOTSOCK
-#else
-#define DEAD_HANDLE_ERR PS_EBADF
-#endif
-
 /* ---- the rest of the header: identity, options, helpers ---- */
 
 TEST(adoption_dup_and_inheritance_reject_null)
@@ -30,7 +24,7 @@ TEST(adoption_dup_and_inheritance_reject_null)
     ASSERT_ERR(ps_get_inheritable(NULL), PS_EINVAL);
     ASSERT_ERR(ps_set_inheritable(NULL, 1), PS_EINVAL);
     ASSERT_ERR(ps_socketpair(NULL, PS_AF_UNSPEC, PS_SOCK_STREAM), PS_EINVAL);
-    ASSERT_ERR(ps_socketpair(pair, 99, PS_SOCK_STREAM), PS_EAFNOSUPPORT);
+    ASSERT_ERR(ps_socketpair(pair, 99, PS_SOCK_STREAM), PS_EINVAL);
     ASSERT_ERR(ps_socketpair(pair, PS_AF_INET, 99), PS_EINVAL);
     ASSERT_NULL(o);
     ASSERT_OK(ps_close(s));
@@ -121,11 +115,11 @@ TEST(dup_and_options_on_a_closed_native_handle_report_it)
     ASSERT_EQ(close(ps_fileno(s)), 0);
 #endif
     /* no socket may be opened from here on (the number could be reused) */
-    ASSERT_ERR(ps_dup(s, &d), DEAD_HANDLE_ERR);
+    ASSERT_ERR(ps_dup(s, &d), TEST_DEAD_HANDLE_ERR);
     ASSERT_NULL(d);
-    ASSERT_ERR(ps_getopt(s, PS_OPT_TYPE, &v), DEAD_HANDLE_ERR);
-    ASSERT_ERR(ps_setopt(s, PS_OPT_KEEPALIVE, 1), DEAD_HANDLE_ERR);
-    ASSERT_ERR(ps_close(s), DEAD_HANDLE_ERR);
+    ASSERT_ERR(ps_getopt(s, PS_OPT_TYPE, &v), TEST_DEAD_HANDLE_ERR);
+    ASSERT_ERR(ps_setopt(s, PS_OPT_KEEPALIVE, 1), TEST_DEAD_HANDLE_ERR);
+    ASSERT_ERR(ps_close(s), TEST_DEAD_HANDLE_ERR);
 }
 
 TEST_LIST = {

@@ -52,11 +52,10 @@
  * PS_ENOTSOCK on Windows (portsock.h, the conventions at its top). PW gives
  * a row's POSIX and Windows results where they legitimately differ; such a
  * row says why. */
+#define DEAD TEST_DEAD_HANDLE_ERR
 #ifdef _WIN32
-#define DEAD PS_ENOTSOCK
 #define PW(posix, windows) (windows)
 #else
-#define DEAD PS_EBADF
 #define PW(posix, windows) (posix)
 #endif
 
@@ -368,7 +367,17 @@ static long long error_from_native_of(bad_ctx *c)
     return ps_error_from_native((int)c->arg);
 }
 
+static long long error_native_of(bad_ctx *c)
+{
+    return ps_error_native((int)c->arg);
+}
+
 static const bad_row rows_errors[] = {
+    {"ps_error_native", K_ANY, S_NONE, "INT_MIN: none", error_native_of, INT_MIN, 0, NULL},
+    {"ps_error_native", K_ANY, S_NONE, "INT_MAX: none", error_native_of, INT_MAX, 0, NULL},
+    {"ps_error_native", K_ANY, S_NONE, "PS_ESYSERR itself: none", error_native_of, PS_ESYSERR, 0,
+     NULL},
+    {"ps_error_native", K_ANY, S_NONE, "PS_EUNKNOWN: none", error_native_of, PS_EUNKNOWN, 0, NULL},
     {"ps_strerror", K_ANY, S_NONE, "INT_MIN: \"unknown error\"", strerror_unknown, INT_MIN, 0,
      NULL},
     {"ps_strerror", K_ANY, S_NONE, "one past the last code: \"unknown error\"", strerror_unknown,
@@ -627,8 +636,8 @@ static long long socketpair_unix_dgram(bad_ctx *c)
 
 static const bad_row rows_sockets[] = {
     {"ps_socket_open", K_NULL, S_NONE, "out NULL", socket_open_null_out, 0, PS_EINVAL, NULL},
-    {"ps_socket_open", K_CONST, S_NONE, "family 99", socket_open_family, 99, PS_EAFNOSUPPORT, NULL},
-    {"ps_socket_open", K_CONST, S_NONE, "family -1", socket_open_family, -1, PS_EAFNOSUPPORT, NULL},
+    {"ps_socket_open", K_CONST, S_NONE, "family 99", socket_open_family, 99, PS_EINVAL, NULL},
+    {"ps_socket_open", K_CONST, S_NONE, "family -1", socket_open_family, -1, PS_EINVAL, NULL},
     {"ps_socket_open", K_CONST, S_NONE, "family PS_AF_UNSPEC", socket_open_family, PS_AF_UNSPEC,
      PS_EAFNOSUPPORT, NULL},
     {"ps_socket_open", K_CONST, S_NONE, "type 99", socket_open_type, 99, PS_EINVAL, NULL},
@@ -666,7 +675,7 @@ static const bad_row rows_sockets[] = {
     {"ps_set_inheritable", K_NULL, S_NONE, "s NULL", set_inheritable_of, 0, PS_EINVAL, NULL},
     {"ps_set_inheritable", K_CLOSED, S_TCP, "", set_inheritable_of, 0, DEAD, NULL},
     {"ps_socketpair", K_NULL, S_NONE, "pair NULL", socketpair_null, 0, PS_EINVAL, NULL},
-    {"ps_socketpair", K_CONST, S_NONE, "family 99", socketpair_family, 99, PS_EAFNOSUPPORT, NULL},
+    {"ps_socketpair", K_CONST, S_NONE, "family 99", socketpair_family, 99, PS_EINVAL, NULL},
     {"ps_socketpair", K_CONST, S_NONE, "type 99", socketpair_type, 99, PS_EINVAL, NULL},
     {"ps_socketpair", K_TYPE, S_NONE, "PS_AF_UNIX datagrams", socketpair_unix_dgram, 0,
      PW(0, PS_EAFNOSUPPORT),
@@ -2235,6 +2244,11 @@ static long long file_fd_of(bad_ctx *c)
     return r >= 0 ? 0 : r;
 }
 
+static long long file_pending_of(bad_ctx *c)
+{
+    return (long long)ps_file_pending(c->f);
+}
+
 static long long fdopen_null_out(bad_ctx *c)
 {
     return ps_fdopen(c->s, "r", NULL);
@@ -2326,6 +2340,10 @@ static const bad_row rows_streams[] = {
     {"ps_file_close", K_NULL, S_NONE, "f NULL", file_close_of, 0, PS_EINVAL, NULL},
     {"ps_file_close", K_CLOSED, S_FILE_RW, "4 bytes buffered: freed all the same", file_close_of, 0,
      DEAD, NULL},
+    {"ps_file_pending", K_NULL, S_NONE, "f NULL", file_pending_of, 0, PS_EINVAL, NULL},
+    {"ps_file_pending", K_CLOSED, S_FILE_R, "nothing buffered, no system call: 0", file_pending_of,
+     0, 0, NULL},
+    {"ps_file_pending", K_TYPE, S_FILE_W, "a write-only stream: 0", file_pending_of, 0, 0, NULL},
     {"ps_file_fd", K_NULL, S_NONE, "f NULL", file_fd_of, 0, PS_EINVAL, NULL},
     {"ps_file_fd", K_CLOSED, S_FILE_R, "the socket's (old) descriptor", file_fd_of, 0,
      PW(0, PS_ENOTSUP),

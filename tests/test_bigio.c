@@ -21,15 +21,6 @@
 
 /* ---- data and checksum ---- */
 
-static uint64_t pattern_word(uint64_t k)
-{
-    k = k * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
-    k ^= k >> 29;
-    k *= 0xBF58476D1CE4E5B9ull;
-    k ^= k >> 32;
-    return k;
-}
-
 /* len bytes of pattern, and their checksum; a skip if they do not fit.
  * Touching fresh memory is most of this test's time in a virtual machine:
  * on Linux the buffer asks for huge pages (fewer faults). */
@@ -48,7 +39,7 @@ static unsigned char *big_buffer(size_t len, uint64_t *sum)
 #endif
     test_sum_init(&w);
     for (i = 0; i < words; i++) {
-        uint64_t x = pattern_word(i);
+        uint64_t x = test_pattern_word(i);
         memcpy(p + 8 * i, &x, 8);
         test_sum_fold(&w, x);
     }
@@ -156,7 +147,7 @@ TEST(send_and_sendmsg_accept_lengths_above_int_max_and_count_what_they_took)
     if (data == NULL || got == NULL)
         SKIP("cannot allocate INT_MAX + 64 MiB for the big I/O test");
     for (i = 0; i < front / 8; i++) {
-        uint64_t x = pattern_word(i);
+        uint64_t x = test_pattern_word(i);
         memcpy(data + 8 * i, &x, 8);
     }
     pair(&c, &s);

@@ -8,19 +8,6 @@
 #include <sys/socket.h>
 #endif
 
-static int have_ipv6(void)
-{
-    ps_socket *s = NULL;
-    ps_addr a;
-    int r = ps_socket_open(&s, PS_AF_INET6, PS_SOCK_STREAM, 0);
-    if (r < 0)
-        return 0;
-    ASSERT_OK(ps_addr_set(&a, "::1", 0));
-    r = ps_bind(s, &a);
-    ASSERT_OK(ps_close(s));
-    return r == 0;
-}
-
 /* A closed port of family's loopback. */
 static ps_addr closed_port(int family)
 {
@@ -78,7 +65,7 @@ TEST(create_connection_over_ipv6_loopback_connects)
     ps_addr la;
     ps_socket *l, *c;
     char port[16];
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 loopback here");
     l = test_listener(PS_AF_INET6, &la);
     port_text(&la, port);
@@ -184,7 +171,7 @@ TEST(create_connection_addrs_over_mixed_families_falls_back_from_ipv6_to_ipv4)
 {
     ps_addr la, addrs[2], peer;
     ps_socket *l, *c;
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 loopback here");
     l = test_listener(PS_AF_INET, &la);
     addrs[0] = closed_port(PS_AF_INET6);
@@ -216,7 +203,7 @@ TEST(create_connection_addrs_prefers_a_connect_error_to_a_bind_error)
     ps_addr addrs[2], src;
     ps_socket *c = NULL;
     int r;
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 loopback here");
     addrs[0] = closed_port(PS_AF_INET6);
     addrs[1] = closed_port(PS_AF_INET);
@@ -229,6 +216,48 @@ TEST(create_connection_addrs_prefers_a_connect_error_to_a_bind_error)
     addrs[1] = addrs[0];
     addrs[0] = closed_port(PS_AF_INET);
     ASSERT_ERR(ps_create_connection_addrs(&c, addrs, 2, 5.0, &src), PS_ECONNREFUSED);
+}
+
+TEST(create_connection_addrs_reports_the_last_connect_failure_as_cpython_does)
+{
+    /* Two connect failures that differ: a refused TCP port, and an AF_UNIX
+     * path that does not exist. CPython 3.11 raises the last attempt's. */
+    ps_addr addrs[2], tcp = closed_port(PS_AF_INET), un;
+    ps_socket *c = NULL, *probe = NULL;
+    int unix_err;
+    ASSERT_OK(ps_addr_parse(&un, "unix:/nonexistent-portsock-dir/sock"));
+    if (ps_socket_open(&probe, PS_AF_UNIX, PS_SOCK_STREAM, 0) == 0) {
+        unix_err = ps_connect(probe, &un); /* what this system says for it */
+        ASSERT_OK(ps_close(probe));
+    } else {
+        unix_err = 0; /* no AF_UNIX (Wine): that attempt fails at socket() */
+    }
+    NOTE("connect to a missing AF_UNIX path: %s", unix_err ? ps_errname(unix_err) : "no AF_UNIX");
+    addrs[0] = tcp;
+    addrs[1] = un;
+    ASSERT_ERR(ps_create_connection_addrs(&c, addrs, 2, 5.0, NULL),
+               unix_err ? unix_err : PS_ECONNREFUSED);
+    ASSERT_NULL(c);
+    addrs[0] = un;
+    addrs[1] = tcp;
+    ASSERT_ERR(ps_create_connection_addrs(&c, addrs, 2, 5.0, NULL), PS_ECONNREFUSED);
+    ASSERT_NULL(c);
+    if (unix_err)
+        ASSERT_NE(unix_err, PS_ECONNREFUSED); /* else the test shows nothing */
+}
+
+TEST(create_connection_addrs_tries_more_than_sixteen_addresses)
+{
+    ps_addr addrs[20], la;
+    ps_socket *l = test_listener(PS_AF_INET, &la), *c = NULL;
+    size_t i;
+    for (i = 0; i < 19; i++)
+        addrs[i] = closed_port(PS_AF_INET);
+    addrs[19] = la;
+    ASSERT_OK(ps_create_connection_addrs(&c, addrs, 20, 5.0, NULL));
+    expect_connected_to(c, l);
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(l));
 }
 
 /* ---- create_server ---- */
@@ -355,7 +384,7 @@ TEST(dualstack_server_accepts_an_ipv4_client_as_a_mapped_address)
     ps_socket *srv, *c, *s;
     char text[PS_TEST_ADDRLEN];
     int v = -1;
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 here");
     ASSERT_OK(ps_addr_set(&a, "::", 0));
     ASSERT_OK(ps_create_server(&srv, &a, PS_BACKLOG_DEFAULT, PS_SERVER_DUALSTACK));
@@ -388,7 +417,7 @@ TEST(ipv6_server_without_dualstack_is_v6only_and_refuses_ipv4_clients)
     ps_addr a, sa, to;
     ps_socket *srv, *c;
     int v = -1;
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 here");
     ASSERT_OK(ps_addr_set(&a, "::", 0));
     ASSERT_OK(ps_create_server(&srv, &a, 5, 0));
@@ -436,6 +465,8 @@ TEST_LIST = {
     TEST_ENTRY(create_connection_addrs_over_mixed_families_falls_back_from_ipv6_to_ipv4),
     TEST_ENTRY(create_connection_addrs_where_every_address_refuses_is_econnrefused),
     TEST_ENTRY(create_connection_addrs_prefers_a_connect_error_to_a_bind_error),
+    TEST_ENTRY(create_connection_addrs_reports_the_last_connect_failure_as_cpython_does),
+    TEST_ENTRY(create_connection_addrs_tries_more_than_sixteen_addresses),
     TEST_ENTRY(create_server_listens_accepts_and_is_non_inheritable_with_the_default_timeout),
     TEST_ENTRY(create_server_sets_reuseaddr_on_posix_and_exclusiveaddruse_on_windows),
     TEST_ENTRY(no_other_socket_can_bind_a_create_server_port_even_with_reuseaddr),

@@ -9,20 +9,6 @@
 #include <unistd.h>
 #endif
 
-/* Skips when this machine cannot use ::1. */
-static int have_ipv6(void)
-{
-    ps_socket *s = NULL;
-    ps_addr a;
-    int r = ps_socket_open(&s, PS_AF_INET6, PS_SOCK_STREAM, 0);
-    if (r < 0)
-        return 0;
-    ASSERT_OK(ps_addr_set(&a, "::1", 0));
-    r = ps_bind(s, &a);
-    ASSERT_OK(ps_close(s));
-    return r == 0;
-}
-
 /* 1 when the native handle is open (and a socket), 0 when it is gone. */
 static int native_is_open(ps_native h)
 {
@@ -98,7 +84,7 @@ TEST(dup_keeps_family_type_and_timeout_and_is_non_inheritable)
 {
     dup_keeps_kind(PS_AF_INET, PS_SOCK_STREAM);
     dup_keeps_kind(PS_AF_INET, PS_SOCK_DGRAM);
-    if (have_ipv6()) {
+    if (test_have_ipv6()) {
         dup_keeps_kind(PS_AF_INET6, PS_SOCK_STREAM);
         dup_keeps_kind(PS_AF_INET6, PS_SOCK_DGRAM);
     } else {
@@ -297,7 +283,7 @@ TEST(socket_from_native_detects_family_and_type_bound_or_not)
     for (bound = 0; bound < 2; bound++) {
         adopt_detects(PS_AF_INET, PS_SOCK_STREAM, bound, 0);
         adopt_detects(PS_AF_INET, PS_SOCK_DGRAM, bound, 0);
-        if (have_ipv6()) {
+        if (test_have_ipv6()) {
             adopt_detects(PS_AF_INET6, PS_SOCK_STREAM, bound, 0);
             adopt_detects(PS_AF_INET6, PS_SOCK_DGRAM, bound, 0);
         }

@@ -618,16 +618,6 @@ TEST(detach_with_a_stream_open_leaves_the_handle_to_the_caller)
 
 /* ---- the timeout guarantee ---- */
 
-/* Waits (bounded) until s has data to read. */
-static void wait_readable(ps_socket *s)
-{
-    ps_pollfd p;
-    p.sock = s;
-    p.events = PS_POLLIN;
-    p.revents = 0;
-    ASSERT_EQ(ps_poll(&p, 1, 5.0), 1);
-}
-
 static void readline_keeps_a_partial_line(double timeout, size_t bufsize)
 {
     ps_socket *c, *s;
@@ -640,7 +630,7 @@ static void readline_keeps_a_partial_line(double timeout, size_t bufsize)
     r = open_stream(s, "r", bufsize);
     ASSERT_OK(ps_settimeout(s, timeout));
     send_text(c, "hello wo");
-    wait_readable(s);
+    test_wait_readable(s);
     t0 = test_now();
     ASSERT_ERR(ps_file_readline(r, buf, sizeof buf), want);
     dt = test_now() - t0;
@@ -648,17 +638,17 @@ static void readline_keeps_a_partial_line(double timeout, size_t bufsize)
         ASSERT_DBL_GE(dt, timeout);
     ASSERT_ERR(ps_file_readline(r, buf, sizeof buf), want); /* again: still nothing lost */
     send_text(c, "rld, and more\nnext");
-    test_sleep_ms(50);
+    test_wait_readable(s);
     n = ps_file_readline(r, buf, sizeof buf);
     if (n == PS_EAGAIN) { /* non-blocking and the rest not there yet */
-        wait_readable(s);
+        test_wait_readable(s);
         n = ps_file_readline(r, buf, sizeof buf);
     }
     ASSERT_EQ(n, 22);
     ASSERT_STREQ(buf, "hello world, and more\n");
     ASSERT_ERR(ps_file_readline(r, buf, sizeof buf), want);
     send_text(c, "\n");
-    wait_readable(s);
+    test_wait_readable(s);
     ASSERT_EQ(ps_file_readline(r, buf, sizeof buf), 5);
     ASSERT_STREQ(buf, "next\n");
     ASSERT_OK(ps_file_close(r));
@@ -694,13 +684,13 @@ static void read_n_keeps_a_partial_read(double timeout, size_t bufsize, size_t n
     r = open_stream(s, "r", bufsize);
     ASSERT_OK(ps_settimeout(s, timeout));
     ASSERT_OK(ps_sendall(c, data, first, 0, NULL));
-    wait_readable(s);
+    test_wait_readable(s);
     ASSERT_ERR(ps_file_read(r, got, n), want);
     ASSERT_OK(ps_sendall(c, data + first, n + 5 - first, 0, NULL));
-    test_sleep_ms(50);
+    test_wait_readable(s);
     k = ps_file_read(r, got, n);
     for (i = 0; i < 100 && k == PS_EAGAIN; i++) {
-        test_sleep_ms(10);
+        test_wait_readable(s); /* the rest is on its way */
         k = ps_file_read(r, got, n);
     }
     ASSERT_EQ(k, (ptrdiff_t)n);
@@ -856,6 +846,73 @@ TEST(writes_on_a_nonblocking_socket_are_eagain_and_send_every_byte_once_in_order
     writes_resume_after_timeouts(0.0);
 }
 
+/* ---- driving a stream from readiness ---- */
+
+TEST(pending_counts_buffered_lines_that_readiness_no_longer_shows)
+{
+    ps_socket *c, *s;
+    ps_file *r, *w;
+    ps_pollfd p;
+    char line[16];
+    test_tcp_pair(PS_AF_INET, &c, &s);
+    r = open_stream(s, "r", 0);
+    w = open_stream(s, "w", 0);
+    ASSERT_EQ(ps_file_pending(r), 0);
+    ASSERT_EQ(ps_file_pending(w), 0);  /* write-only: nothing to read */
+    send_text(c, "one\ntwo\nthree\n"); /* one small segment on loopback */
+    test_wait_readable(s);
+    ASSERT_EQ(ps_file_readline(r, line, sizeof line), 4);
+    ASSERT_STREQ(line, "one\n");
+    /* The other two lines sit in the stream, not in the socket: a program
+     * that waits for readiness must ask the stream first. */
+    ASSERT_EQ(ps_file_pending(r), 10);
+    p.sock = s;
+    p.events = PS_POLLIN;
+    p.revents = 0;
+    ASSERT_EQ(ps_poll(&p, 1, 0.0), 0);
+    ASSERT_EQ(ps_file_readline(r, line, sizeof line), 4);
+    ASSERT_EQ(ps_file_pending(r), 6);
+    ASSERT_EQ(ps_file_read(r, line, 2), 2);
+    ASSERT_EQ(ps_file_pending(r), 4);
+    ASSERT_EQ(ps_file_readline(r, line, sizeof line), 4);
+    ASSERT_STREQ(line, "ree\n");
+    ASSERT_EQ(ps_file_pending(r), 0);
+    ASSERT_ERR(ps_file_pending(NULL), PS_EINVAL);
+    ASSERT_OK(ps_file_close(r));
+    ASSERT_OK(ps_file_close(w));
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(s));
+}
+
+TEST(a_short_write_reports_its_error_with_the_next_call)
+{
+    const size_t big = 8u << 20;
+    char *data = (char *)calloc(1, big);
+    ps_socket *c, *s;
+    ps_file *w;
+    ptrdiff_t n;
+    ASSERT_NOT_NULL(data);
+    test_tcp_pair(PS_AF_INET, &c, &s);
+    ASSERT_OK(ps_setopt(c, PS_OPT_SNDBUF, 8192));
+    ASSERT_OK(ps_setblocking(c, 0));
+    w = open_stream(c, "w", 4096);
+    /* More than the kernel can hold while the peer reads nothing: the write
+     * takes part and stops at PS_EAGAIN. */
+    n = ps_file_write(w, data, big);
+    ASSERT_GT(n, 0);
+    ASSERT_LT(n, (ptrdiff_t)big);
+    /* The error that cut it short comes next, once, and takes nothing. */
+    ASSERT_ERR(ps_file_write(w, data, 16), PS_EAGAIN);
+    /* Then calls try again: still full, so the fresh attempt fails too
+     * (16 bytes go into the buffer; the flush that follows cannot send). */
+    ASSERT_EQ(ps_file_write(w, data, 16), 16);
+    ASSERT_ERR(ps_file_flush(w), PS_EAGAIN);
+    ASSERT_ERR(ps_file_close(w), PS_EAGAIN);
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(s));
+    free(data);
+}
+
 /* ---- bad modes and arguments ---- */
 
 TEST(unknown_modes_are_einval_and_known_ones_work)
@@ -958,6 +1015,8 @@ TEST_LIST = {
     TEST_ENTRY(read_n_that_times_out_returns_all_n_bytes_once_when_the_rest_comes),
     TEST_ENTRY(writes_that_time_out_then_complete_send_every_byte_once_in_order),
     TEST_ENTRY(writes_on_a_nonblocking_socket_are_eagain_and_send_every_byte_once_in_order),
+    TEST_ENTRY(pending_counts_buffered_lines_that_readiness_no_longer_shows),
+    TEST_ENTRY(a_short_write_reports_its_error_with_the_next_call),
     TEST_ENTRY(unknown_modes_are_einval_and_known_ones_work),
     TEST_ENTRY(writing_a_read_stream_or_reading_a_write_stream_is_ebadf),
     TEST_ENTRY(stream_calls_reject_null_and_readline_sizes_below_two),

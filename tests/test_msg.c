@@ -480,7 +480,7 @@ TEST(tcp_recvmsg_with_peek_leaves_the_bytes_for_the_next_receive)
     test_tcp_pair(PS_AF_INET, &c, &s);
     ASSERT_OK(ps_settimeout(s, IO_TIMEOUT));
     ASSERT_OK(ps_sendall(c, "peekaboo", 8, 0, NULL));
-    test_sleep_ms(50);
+    test_wait_readable(s);
     riov[0].base = a;
     riov[0].len = sizeof a;
     riov[1].base = b;

@@ -168,7 +168,7 @@ TEST(recv_and_recvfrom_on_a_zero_timeout_socket_without_data_are_eagain)
     ASSERT_ERR(ps_recvfrom(c, buf, sizeof buf, 0, &from), PS_EAGAIN);
     ASSERT_ERR(ps_recv(u, buf, sizeof buf, 0), PS_EAGAIN);
     ASSERT_ERR(ps_recvfrom(u, buf, sizeof buf, 0, &from), PS_EAGAIN);
-    ASSERT_DBL_LT(test_now() - t0, 0.5);
+    ASSERT_DBL_LT(test_now() - t0, test_scaled(0.5));
     ASSERT_OK(ps_close(u));
     ASSERT_OK(ps_close(c));
     ASSERT_OK(ps_close(s));
@@ -189,7 +189,7 @@ TEST(recv_with_a_0_3s_timeout_is_etimedout_after_at_least_0_3s_and_before_2s)
         dt = test_now() - t0;
         NOTE("recv %d with a 0.3 s timeout: PS_ETIMEDOUT after %.4f s", i, dt);
         ASSERT_DBL_GE(dt, 0.3);
-        ASSERT_DBL_LT(dt, 2.0);
+        ASSERT_DBL_LT(dt, test_scaled(2.0));
     }
     ASSERT_OK(ps_close(c));
     ASSERT_OK(ps_close(s));
@@ -231,7 +231,7 @@ TEST(send_to_a_peer_that_never_reads_is_eagain_nonblocking_and_etimedout_with_a_
          ps_errname(r), dt, taken);
     ASSERT_ERR(r, PS_ETIMEDOUT);
     ASSERT_DBL_GE(dt, 0.3);
-    ASSERT_DBL_LT(dt, 2.0);
+    ASSERT_DBL_LT(dt, test_scaled(2.0));
     ASSERT_OK(ps_close(c));
     ASSERT_OK(ps_close(s));
 }
@@ -262,7 +262,7 @@ TEST(sendall_with_a_0_5s_timeout_to_a_silent_peer_ends_etimedout_and_reports_exa
     ASSERT_GT(sent, 0);
     ASSERT_LT(sent, len);
     ASSERT_DBL_GE(dt, 0.5);
-    ASSERT_DBL_LT(dt, 3.0);
+    ASSERT_DBL_LT(dt, test_scaled(3.0));
     /* The count is honest: the peer finds exactly `sent` bytes, in order. */
     ASSERT_OK(ps_settimeout(s, 0.5));
     for (n = 0; n < 100000; n++) {
@@ -298,7 +298,7 @@ TEST(sendall_on_a_nonblocking_socket_stops_with_eagain_and_reports_exactly_what_
     r = ps_sendall(c, buf, len, 0, &sent);
     NOTE("non-blocking sendall: %s with %zu bytes sent", ps_errname(r), sent);
     ASSERT_ERR(r, PS_EAGAIN);
-    ASSERT_DBL_LT(test_now() - t0, 1.0);
+    ASSERT_DBL_LT(test_now() - t0, test_scaled(1.0));
     ASSERT_GT(sent, 0);
     ASSERT_LT(sent, len);
     ASSERT_OK(ps_settimeout(s, 0.5));
@@ -330,7 +330,7 @@ TEST(recv_of_zero_bytes_returns_0_at_once_in_every_mode)
         double t0 = test_now();
         ASSERT_OK(ps_settimeout(s, timeouts[i]));
         ASSERT_EQ(ps_recv(s, &b, 0, 0), 0);
-        ASSERT_DBL_LT(test_now() - t0, 0.5);
+        ASSERT_DBL_LT(test_now() - t0, test_scaled(0.5));
     }
     ASSERT_OK(ps_close(c));
     ASSERT_OK(ps_close(s));
@@ -577,7 +577,7 @@ TEST(connect_with_a_timeout_to_a_full_accept_queue_is_etimedout_at_the_deadline)
     dt = test_now() - t0;
     NOTE("connect with a 0.4 s timeout gave up after %.3f s", dt);
     ASSERT_DBL_GE(dt, 0.4);
-    ASSERT_DBL_LT(dt, 2.0);
+    ASSERT_DBL_LT(dt, test_scaled(2.0));
     ASSERT_OK(ps_close(c));
     full_queue_close(&q);
 }
@@ -601,7 +601,7 @@ TEST(connect_ex_whose_timeout_expires_returns_the_platform_etimedout_number)
     ASSERT_EQ(r, N_TIMEDOUT);
     ASSERT_ERR(ps_error_from_native(r), PS_ETIMEDOUT);
     ASSERT_DBL_GE(dt, 0.3);
-    ASSERT_DBL_LT(dt, 2.0);
+    ASSERT_DBL_LT(dt, test_scaled(2.0));
     ASSERT_OK(ps_close(c));
     full_queue_close(&q);
 }
@@ -661,12 +661,12 @@ static void expect_behaviour(ps_socket *s, ps_socket *peer, double timeout)
     t0 = test_now();
     if (timeout == 0.0) {
         ASSERT_ERR(ps_recv(s, &b, 1, 0), PS_EAGAIN);
-        ASSERT_DBL_LT(test_now() - t0, 0.5);
+        ASSERT_DBL_LT(test_now() - t0, test_scaled(0.5));
     } else if (timeout > 0.0) {
         ASSERT_ERR(ps_recv(s, &b, 1, 0), PS_ETIMEDOUT);
         dt = test_now() - t0;
         ASSERT_DBL_GE(dt, timeout);
-        ASSERT_DBL_LT(dt, timeout + 1.5);
+        ASSERT_DBL_LT(dt, timeout + test_scaled(1.5));
     } else {
         /* blocks until the byte comes (a non-blocking socket would say EAGAIN) */
         delayed_send d;
@@ -833,7 +833,7 @@ TEST(signals_during_a_timed_recv_neither_end_it_early_nor_surface_eintr)
     NOTE("%d signals arrived during a 0.8 s recv that ended after %.3f s", (int)signals_seen, dt);
     ASSERT_GE(signals_seen, 1);
     ASSERT_DBL_GE(dt, 0.8);
-    ASSERT_DBL_LT(dt, 2.5);
+    ASSERT_DBL_LT(dt, test_scaled(2.5));
     ASSERT_OK(ps_close(c));
     ASSERT_OK(ps_close(s));
 }
@@ -881,7 +881,7 @@ TEST(signals_during_a_timed_accept_keep_the_deadline)
     test_thread_join(&t);
     ASSERT_GE(signals_seen, 1);
     ASSERT_DBL_GE(dt, 0.6);
-    ASSERT_DBL_LT(dt, 2.5);
+    ASSERT_DBL_LT(dt, test_scaled(2.5));
     ASSERT_OK(ps_close(l));
 }
 #endif

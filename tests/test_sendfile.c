@@ -15,22 +15,14 @@
 
 /* ---- the file: its bytes are a function of the position ---- */
 
-/* The 8 bytes at positions 8k .. 8k+7, as one word in memory order. */
-static uint64_t pattern_word(uint64_t k)
-{
-    k = k * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
-    k ^= k >> 29;
-    k *= 0xBF58476D1CE4E5B9ull;
-    k ^= k >> 32;
-    return k;
-}
-
+/* The 8 bytes at positions 8k .. 8k+7 are test_pattern_word(k), as one
+ * word in memory order. */
 /* Writes the file's bytes [from, from + n) to out. */
 static void pattern_fill(unsigned char *out, uint64_t from, size_t n)
 {
     size_t done = 0;
     while (done < n) {
-        uint64_t pos = from + done, w = pattern_word(pos >> 3);
+        uint64_t pos = from + done, w = test_pattern_word(pos >> 3);
         size_t skip = (size_t)(pos & 7), take = 8 - skip;
         unsigned char b[8];
         if (take > n - done)
@@ -491,7 +483,7 @@ static void to_a_closed_peer(int flags)
     test_tcp_pair(PS_AF_INET, &c, &s);
     ASSERT_OK(ps_settimeout(c, 20.0));
     ASSERT_OK(ps_close(s));
-    test_sleep_ms(50);
+    test_wait_readable(c); /* the peer's FIN has arrived */
     r = ps_sendfile_ex(c, f, 0, 0, flags, &path, &sent);
     NOTE("sendfile to a closed peer: %s after %llu bytes on the %s path", ps_errname((int)r),
          (unsigned long long)sent, path_name(path));

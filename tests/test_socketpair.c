@@ -11,19 +11,6 @@
 #include <unistd.h>
 #endif
 
-static int have_ipv6(void)
-{
-    ps_socket *s = NULL;
-    ps_addr a;
-    int r = ps_socket_open(&s, PS_AF_INET6, PS_SOCK_STREAM, 0);
-    if (r < 0)
-        return 0;
-    ASSERT_OK(ps_addr_set(&a, "::1", 0));
-    r = ps_bind(s, &a);
-    ASSERT_OK(ps_close(s));
-    return r == 0;
-}
-
 /* Data both ways, boundaries for datagrams, EOF for streams. */
 static void exercise_pair(ps_socket *pair[2], int type)
 {
@@ -127,7 +114,7 @@ TEST(datagram_pairs_of_ipv4_work_everywhere)
 
 TEST(pairs_of_ipv6_work_where_there_is_ipv6)
 {
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         SKIP("no IPv6 loopback here");
     check_pair(PS_AF_INET6, PS_SOCK_STREAM, PS_AF_INET6);
     check_pair(PS_AF_INET6, PS_SOCK_DGRAM, PS_AF_INET6);

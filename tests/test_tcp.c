@@ -417,7 +417,7 @@ static void sendall_to_closed_peer(double timeout)
     if (timeout != PS_TIMEOUT_NONE)
         ASSERT_OK(ps_settimeout(c, timeout));
     ASSERT_OK(ps_close(s));
-    test_sleep_ms(50);
+    test_wait_readable(c); /* the peer's FIN has arrived */
     r = ps_sendall(c, buf, len, 0, &sent);
     NOTE("sendall of 8 MiB to a closed peer: %s after %zu bytes", ps_errname(r), sent);
     ASSERT_ERR2(r, PS_EPIPE, PS_ECONNRESET);

@@ -101,18 +101,15 @@ int ps__sys_addr_from_unix(ps_addr *out, const char *path, size_t len)
     return 0;
 }
 
-int ps__sys_addr_unix_path(const ps_addr *a, const char **path, size_t *len)
+int ps__sys_addr_unix_path(const ps_addr *a, const char **path, size_t *max)
 {
     const size_t at = offsetof(struct sockaddr_un, sun_path);
-    const char *p = (const char *)a->storage.bytes + at;
-    size_t max, n = 0;
     if (ps__native_family(a) != AF_UNIX)
         return PS_EINVAL;
-    max = a->len > at ? a->len - at : 0;
-    while (n < max && p[n] != '\0')
-        n++;
-    *path = p;
-    *len = n;
+    *path = (const char *)a->storage.bytes + at;
+    *max = a->len > at ? a->len - at : 0;
+    if (*max > sizeof(((struct sockaddr_un *)0)->sun_path))
+        *max = sizeof(((struct sockaddr_un *)0)->sun_path);
     return 0;
 }
 
@@ -125,15 +122,8 @@ int ps__sys_if_nametoindex(const char *name, uint32_t *index)
     return 0;
 }
 
-int ps__sys_if_indextoname(uint32_t index, char *buf, size_t size)
+int ps__sys_if_indextoname(uint32_t index, char name[PS__IF_NAME_MAX])
 {
-    char name[IF_NAMESIZE];
-    size_t n;
-    if (!if_indextoname(index, name))
-        return PS_EINVAL;
-    n = strlen(name);
-    if (n >= size)
-        return PS_ENOBUFS;
-    memcpy(buf, name, n + 1);
-    return (int)n;
+    /* IF_NAMESIZE (16 on Linux and the BSDs) fits PS__IF_NAME_MAX. */
+    return if_indextoname(index, name) ? 0 : PS_EINVAL;
 }

@@ -1,6 +1,9 @@
 /* errno <-> PS_E...: flat tables, one case a line. */
 #include "posix.h"
 
+#include <stdio.h>
+#include <string.h>
+
 int ps__sys_error_from_native(int native)
 {
     switch (native) {
@@ -62,8 +65,10 @@ int ps__sys_error_from_native(int native)
     case ENOENT: return PS_ENOENT;
     case ENOTDIR: return PS_ENOENT; /* a directory in an AF_UNIX path is missing */
     case ENAMETOOLONG: return PS_ENAMETOOLONG;
-    case EROFS: return PS_EACCES; /* an AF_UNIX path cannot be created there */
-    default: return PS_EUNKNOWN;
+    case EROFS:
+        return PS_EACCES; /* an AF_UNIX path cannot be created there */
+    /* EIO, ELOOP, ...: the number stays (PS_ESYSERR - n). */
+    default: return ps__error_keep_native(native);
     }
 }
 
@@ -110,8 +115,35 @@ int ps__sys_native_from_error(int err)
 #endif
     case PS_ENOENT: return ENOENT;
     case PS_ENAMETOOLONG: return ENAMETOOLONG;
-    default: return 0;
+    default: return ps__error_native(err); /* a kept errno, else 0 */
     }
+}
+
+/* strerror_r is the GNU one (returns the text) under _GNU_SOURCE and the
+ * POSIX one (returns 0 and fills buf) elsewhere: _Generic picks the reader
+ * for whichever this libc declares (its first operand is not evaluated, so
+ * strerror_r runs once). */
+static const char *ps__strerror_gnu(char *text, char *buf)
+{
+    (void)buf;
+    return text;
+}
+
+static const char *ps__strerror_posix(int rc, char *buf)
+{
+    return rc == 0 ? buf : NULL;
+}
+
+void ps__sys_strerror(int n, char *buf, size_t size)
+{
+    const char *text;
+    buf[0] = '\0';
+    text = _Generic(strerror_r(n, buf, size), char *: ps__strerror_gnu, default: ps__strerror_posix)(
+        strerror_r(n, buf, size), buf);
+    if (!text || !*text)
+        snprintf(buf, size, "system error %d", n);
+    else if (text != buf)
+        snprintf(buf, size, "%s", text);
 }
 
 int ps__posix_error(void)

@@ -17,14 +17,7 @@
 
 int ps__posix_msg_flags(int flags)
 {
-    int native = 0;
-    if (flags & PS_MSG_PEEK)
-        native |= MSG_PEEK;
-    if (flags & PS_MSG_WAITALL)
-        native |= MSG_WAITALL;
-    if (flags & PS_MSG_OOB)
-        native |= MSG_OOB;
-    return native;
+    return ps__msg_flags_to_native(flags, MSG_PEEK, MSG_WAITALL, MSG_OOB);
 }
 
 PS__HOT ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)

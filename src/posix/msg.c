@@ -37,24 +37,24 @@ static int ps__received_fds_cloexec(const ps_msg *msg)
     const ps_cmsg *c;
     int rc = 0;
     for (c = ps__sys_cmsg_first(msg); c; c = ps__sys_cmsg_next(msg, c)) {
-        ps_native fds[253];
+        ps_native fds[PS__CMSG_FDS_MAX];
         int i, n;
         if (ps__sys_cmsg_kind(c) != PS_SCM_RIGHTS)
             continue;
-        n = ps__sys_cmsg_get_fds(c, fds, 253);
-        for (i = 0; i < n && i < 253; i++) {
+        n = ps__sys_cmsg_get_fds(c, fds, PS__CMSG_FDS_MAX);
+        for (i = 0; i < n && i < PS__CMSG_FDS_MAX; i++) {
             if (rc == 0 && fcntl(fds[i], F_SETFD, FD_CLOEXEC) < 0)
                 rc = ps__posix_error();
         }
     }
     if (rc < 0) {
         for (c = ps__sys_cmsg_first(msg); c; c = ps__sys_cmsg_next(msg, c)) {
-            ps_native fds[253];
+            ps_native fds[PS__CMSG_FDS_MAX];
             int i, n;
             if (ps__sys_cmsg_kind(c) != PS_SCM_RIGHTS)
                 continue;
-            n = ps__sys_cmsg_get_fds(c, fds, 253);
-            for (i = 0; i < n && i < 253; i++)
+            n = ps__sys_cmsg_get_fds(c, fds, PS__CMSG_FDS_MAX);
+            for (i = 0; i < n && i < PS__CMSG_FDS_MAX; i++)
                 close(fds[i]);
         }
     }

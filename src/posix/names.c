@@ -31,26 +31,6 @@ static int ps__gai_error(int rc)
     }
 }
 
-static char *ps__strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *copy = (char *)ps__malloc(n);
-    if (copy)
-        memcpy(copy, s, n);
-    return copy;
-}
-
-/* The same freeing as the core's ps_freeaddrinfo; a backend never calls up. */
-static void ps__ai_free(ps_addrinfo *list)
-{
-    while (list) {
-        ps_addrinfo *next = list->next;
-        ps__free(list->canonname);
-        ps__free(list);
-        list = next;
-    }
-}
-
 /* One portable node, or NULL for an entry portsock has no type for (raw). */
 static int ps__ai_node(const struct addrinfo *ai, ps_addrinfo **node)
 {
@@ -80,7 +60,7 @@ int ps__sys_getaddrinfo(const char *host, const char *service, int family, int t
                         ps_addrinfo **res)
 {
     struct addrinfo hints, *list = NULL, *ai;
-    ps_addrinfo *head = NULL, **tail = &head, *node;
+    ps_addrinfo **tail = res, *node; /* on failure the core frees *res */
     int rc;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = family == PS_AF_UNSPEC ? AF_UNSPEC : ps__posix_family_to_native(family);
@@ -103,14 +83,7 @@ int ps__sys_getaddrinfo(const char *host, const char *service, int family, int t
         }
     }
     freeaddrinfo(list);
-    if (rc == 0 && !head)
-        rc = PS_EAI_NONAME;
-    if (rc < 0) {
-        ps__ai_free(head);
-        return rc;
-    }
-    *res = head;
-    return 0;
+    return rc == 0 && !*res ? PS_EAI_NONAME : rc;
 }
 
 int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv, size_t servlen,

@@ -75,13 +75,11 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
 
 struct ps__pollset {
     struct pollfd *fds;
-    ps__pollready *ready;
     size_t cap;
-    int built; /* fds holds the items of the last call */
 };
 
 int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int changed,
-                         double timeout, const ps__pollready **ready)
+                         double timeout, ps__pollready *ready)
 {
     ps__pollset *ps = *set;
     size_t i, k;
@@ -91,23 +89,16 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
             return PS_ENOMEM;
         *set = ps;
     }
-    if (changed || !ps->built) {
-        ps->built = 0;
+    if (changed) {
         if (n > ps->cap) {
             struct pollfd *fds = (struct pollfd *)ps__realloc(ps->fds, n * sizeof *fds);
-            ps__pollready *list;
             if (!fds)
                 return PS_ENOMEM;
             ps->fds = fds;
-            if (!(list = (ps__pollready *)ps__realloc(ps->ready, n * sizeof *list)))
-                return PS_ENOMEM;
-            ps->ready = list;
             ps->cap = n;
         }
         ps__poll_fill(ps->fds, items, n);
-        ps->built = 1;
     }
-    *ready = ps->ready;
     ps__posix_diag[PS_DIAG_POLL_NATIVE]++;
     /* poll() rewrites every revents: the array needs nothing between calls. */
     rc = poll(ps->fds, (nfds_t)n, ps__posix_timeout_ms(timeout));
@@ -116,8 +107,8 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
     /* One pass over the native array, ending at the last ready entry. */
     for (i = 0, k = 0; i < n && k < (size_t)rc; i++) {
         if (ps->fds[i].revents) {
-            ps->ready[k].index = i;
-            ps->ready[k].revents = ps__posix_poll_events(ps->fds[i].revents);
+            ready[k].index = i;
+            ready[k].revents = ps__posix_poll_events(ps->fds[i].revents);
             k++;
         }
     }
@@ -128,7 +119,6 @@ void ps__sys_pollset_free(ps__pollset *set)
 {
     if (set) {
         ps__free(set->fds);
-        ps__free(set->ready);
         ps__free(set);
     }
 }

@@ -92,22 +92,17 @@ int ps__sys_addr_from_unix(ps_addr *out, const char *path, size_t len)
     return 0;
 }
 
-int ps__sys_addr_unix_path(const ps_addr *a, const char **path, size_t *len)
+int ps__sys_addr_unix_path(const ps_addr *a, const char **path, size_t *max)
 {
     const size_t off = offsetof(ps__sockaddr_un, sun_path);
-    const char *p = (const char *)a->storage.bytes + off;
-    size_t max, n = 0;
     if (ps__native_family(a) != AF_UNIX)
         return PS_EINVAL;
     /* Windows reports the whole structure's size from getsockname: the path
      * ends at its NUL, or at the end of sun_path. */
-    max = a->len > off ? a->len - off : 0;
-    if (max > PS__UNIX_PATH_MAX)
-        max = PS__UNIX_PATH_MAX;
-    while (n < max && p[n] != '\0')
-        n++;
-    *path = p;
-    *len = n;
+    *path = (const char *)a->storage.bytes + off;
+    *max = a->len > off ? a->len - off : 0;
+    if (*max > PS__UNIX_PATH_MAX)
+        *max = PS__UNIX_PATH_MAX;
     return 0;
 }
 
@@ -122,16 +117,9 @@ int ps__sys_if_nametoindex(const char *name, uint32_t *index)
     return 0;
 }
 
-int ps__sys_if_indextoname(uint32_t index, char *buf, size_t size)
+int ps__sys_if_indextoname(uint32_t index, char name[PS__IF_NAME_MAX])
 {
-    char name[256 + 1]; /* if_indextoname writes up to IF_NAMESIZE (256) bytes */
-    size_t len;
-    memset(name, 0, sizeof name);
-    if (index == 0 || !if_indextoname((NET_IFINDEX)index, name))
-        return PS_EINVAL;
-    len = strlen(name);
-    if (len >= size)
-        return PS_ENOBUFS;
-    memcpy(buf, name, len + 1);
-    return (int)len;
+    /* if_indextoname writes up to IF_NAMESIZE (256) bytes and the NUL. */
+    memset(name, 0, PS__IF_NAME_MAX);
+    return index != 0 && if_indextoname((NET_IFINDEX)index, name) ? 0 : PS_EINVAL;
 }

@@ -1,7 +1,9 @@
-/* WSA codes <-> PS_E...: flat tables, one case a line. Codes with no
- * portable counterpart fall to PS_EUNKNOWN (ps_errname/ps_strerror still
- * name it; ps_error_from_native gives the caller the number). */
+/* WSA codes <-> PS_E...: flat tables, one case a line. A code with no
+ * portable counterpart keeps its number (PS_ESYSERR - n): ps_error_native
+ * gives it back, ps_strerror shows FormatMessage's text for it. */
 #include "win32.h"
+
+#include <stdio.h>
 
 int ps__sys_error_from_native(int native)
 {
@@ -9,7 +11,6 @@ int ps__sys_error_from_native(int native)
     case 0: return 0;
 
     /* The WSAE... codes, in numeric order (10004 .. 10112). */
-    case WSAEINTR: return PS_EUNKNOWN; /* a blocking call cancelled, not a signal: not retried */
     case WSAEBADF: return PS_EBADF;
     case WSAEACCES: return PS_EACCES;
     case WSAEFAULT: return PS_EINVAL; /* a bad pointer or too short a length */
@@ -39,33 +40,18 @@ int ps__sys_error_from_native(int native)
     case WSAEISCONN: return PS_EISCONN;
     case WSAENOTCONN: return PS_ENOTCONN;
     case WSAESHUTDOWN: return PS_ESHUTDOWN;
-    case WSAETOOMANYREFS: return PS_EUNKNOWN;
     case WSAETIMEDOUT: return PS_ETIMEDOUT;
     case WSAECONNREFUSED: return PS_ECONNREFUSED;
-    case WSAELOOP: return PS_EUNKNOWN;
     case WSAENAMETOOLONG: return PS_ENAMETOOLONG;
     case WSAEHOSTDOWN: return PS_EHOSTDOWN;
     case WSAEHOSTUNREACH: return PS_EHOSTUNREACH;
-    case WSAENOTEMPTY: return PS_EUNKNOWN;
-    case WSAEPROCLIM: return PS_ENFILE; /* a system-wide limit of Winsock users */
-    case WSAEUSERS: return PS_EUNKNOWN;
-    case WSAEDQUOT: return PS_EUNKNOWN;
-    case WSAESTALE: return PS_EUNKNOWN;
-    case WSAEREMOTE: return PS_EUNKNOWN;
+    case WSAEPROCLIM: return PS_ENFILE;      /* a system-wide limit of Winsock users */
     case WSASYSNOTREADY: return PS_ENETDOWN; /* the network subsystem is unavailable */
     case WSAVERNOTSUPPORTED: return PS_ENOTSUP;
     case WSANOTINITIALISED: return PS_ENETDOWN; /* the socket layer is not running */
     case WSAEDISCON: return PS_ESHUTDOWN;       /* the peer began a graceful shutdown */
-    case WSAENOMORE: return PS_EUNKNOWN;
-    case WSAECANCELLED: return PS_EUNKNOWN;
-    case WSAEINVALIDPROCTABLE: return PS_EUNKNOWN;
-    case WSAEINVALIDPROVIDER: return PS_EUNKNOWN;
-    case WSAEPROVIDERFAILEDINIT: return PS_EUNKNOWN;
-    case WSASYSCALLFAILURE: return PS_EUNKNOWN;
     case WSASERVICE_NOT_FOUND: return PS_EAI_SERVICE;
     case WSATYPE_NOT_FOUND: return PS_EAI_SERVICE; /* getaddrinfo's EAI_SERVICE */
-    case WSA_E_NO_MORE: return PS_EUNKNOWN;
-    case WSA_E_CANCELLED: return PS_EUNKNOWN;
     case WSAEREFUSED: return PS_EAI_FAIL;
 
     /* Name resolution: getaddrinfo's EAI_... are these numbers on Windows.
@@ -79,7 +65,6 @@ int ps__sys_error_from_native(int native)
     case WSA_INVALID_HANDLE: return PS_EBADF;
     case WSA_NOT_ENOUGH_MEMORY: return PS_ENOMEM;
     case WSA_INVALID_PARAMETER: return PS_EINVAL;
-    case WSA_OPERATION_ABORTED: return PS_EUNKNOWN; /* overlapped I/O cancelled */
     case WSA_IO_INCOMPLETE: return PS_EINPROGRESS;
     case WSA_IO_PENDING: return PS_EINPROGRESS;
     case ERROR_OUTOFMEMORY: return PS_ENOMEM;
@@ -87,8 +72,14 @@ int ps__sys_error_from_native(int native)
     case ERROR_PATH_NOT_FOUND: return PS_ENOENT;
     case ERROR_ACCESS_DENIED: return PS_EACCES;
 
-    /* WSA_QOS_... (11005 .. 11031) and anything else. */
-    default: return PS_EUNKNOWN;
+    /* Kept as PS_ESYSERR - n: WSAEINTR (a blocking call cancelled by
+     * WSACancelBlockingCall, not a signal: never retried), WSAETOOMANYREFS,
+     * WSAELOOP, WSAENOTEMPTY, WSAEUSERS, WSAEDQUOT, WSAESTALE, WSAEREMOTE,
+     * WSAENOMORE, WSAECANCELLED, WSAEINVALIDPROCTABLE, WSAEINVALIDPROVIDER,
+     * WSAEPROVIDERFAILEDINIT, WSASYSCALLFAILURE, WSA_E_NO_MORE,
+     * WSA_E_CANCELLED, WSA_OPERATION_ABORTED (overlapped I/O cancelled), the
+     * WSA_QOS_... codes (11005 .. 11031) and any other Win32 code. */
+    default: return ps__error_keep_native(native);
     }
 }
 
@@ -137,8 +128,20 @@ int ps__sys_native_from_error(int err)
     case PS_ENOENT: return ERROR_FILE_NOT_FOUND;
     case PS_ENFILE: return WSAEPROCLIM;
     case PS_ENAMETOOLONG: return WSAENAMETOOLONG;
-    default: return 0; /* PS_EUNKNOWN and non-codes */
+    default: return ps__error_native(err); /* a kept WSA code; 0 for PS_EUNKNOWN */
     }
+}
+
+void ps__sys_strerror(int n, char *buf, size_t size)
+{
+    DWORD len = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                               (DWORD)n, 0, buf, (DWORD)(size < 65536 ? size : 65536), NULL);
+    /* The system's messages end in ".\r\n": keep the sentence, drop the line
+     * end. */
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+        buf[--len] = '\0';
+    if (len == 0)
+        snprintf(buf, size, "system error %d", n);
 }
 
 PS__HOT int ps__win_last_error(void)

@@ -6,14 +6,7 @@
 
 int ps__win_msg_flags(int flags)
 {
-    int native = 0;
-    if (flags & PS_MSG_PEEK)
-        native |= MSG_PEEK;
-    if (flags & PS_MSG_WAITALL)
-        native |= MSG_WAITALL;
-    if (flags & PS_MSG_OOB)
-        native |= MSG_OOB;
-    return native;
+    return ps__msg_flags_to_native(flags, MSG_PEEK, MSG_WAITALL, MSG_OOB);
 }
 
 /* Winsock takes int lengths: one receive takes at most INT_MAX bytes

@@ -43,27 +43,6 @@ static int ps__ai_flags(int flags)
     return native;
 }
 
-static char *ps__strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *copy = (char *)ps__malloc(n);
-    if (copy)
-        memcpy(copy, s, n);
-    return copy;
-}
-
-/* The same freeing as the core's ps_freeaddrinfo; a backend never calls
- * up into the core. */
-static void ps__ai_free(ps_addrinfo *list)
-{
-    while (list) {
-        ps_addrinfo *next = list->next;
-        ps__free(list->canonname);
-        ps__free(list);
-        list = next;
-    }
-}
-
 /* Appends one portable node for ai with the given PS_SOCK_* type (0 for
  * any) and protocol at *tail. */
 static int ps__append(ps_addrinfo ***tail, const struct addrinfo *ai, int family, int type,
@@ -82,18 +61,19 @@ static int ps__append(ps_addrinfo ***tail, const struct addrinfo *ai, int family
     return 0;
 }
 
-/* Winsock's list -> portsock's. Entries of families or types portsock does
- * not know are left out. */
+/* Winsock's list -> portsock's, built at *res (which the core frees on
+ * failure). Entries of families or types portsock does not know are left
+ * out. */
 static int ps__convert(const struct addrinfo *list, ps_addrinfo **res)
 {
-    ps_addrinfo *head = NULL, **tail = &head;
+    ps_addrinfo **tail = res;
     const struct addrinfo *ai;
     int rc = 0;
     for (ai = list; ai && rc == 0; ai = ai->ai_next) {
         int family = ps__win_family_from_native(ai->ai_family);
         int type = ai->ai_socktype == 0 ? 0 : ps__win_type_from_native(ai->ai_socktype);
         if (family < 0 || type < 0 || !ai->ai_addr || ai->ai_addrlen == 0 ||
-            ai->ai_addrlen > sizeof head->addr.storage)
+            ai->ai_addrlen > sizeof(*res)->addr.storage)
             continue;
         if (type != 0) {
             /* Winsock leaves the protocol 0 where POSIX names it. */
@@ -110,19 +90,14 @@ static int ps__convert(const struct addrinfo *list, ps_addrinfo **res)
                 rc = ps__append(&tail, ai, family, PS_SOCK_DGRAM, IPPROTO_UDP);
         }
     }
-    if (rc == 0 && !head)
+    if (rc == 0 && !*res)
         rc = PS_EAI_NONAME; /* nothing portsock could use */
     if (rc == 0 && list->ai_canonname) {
-        head->canonname = ps__strdup(list->ai_canonname);
-        if (!head->canonname)
+        (*res)->canonname = ps__strdup(list->ai_canonname);
+        if (!(*res)->canonname)
             rc = PS_ENOMEM;
     }
-    if (rc < 0) {
-        ps__ai_free(head);
-        return rc;
-    }
-    *res = head;
-    return 0;
+    return rc;
 }
 
 int ps__sys_getaddrinfo(const char *host, const char *service, int family, int type, int flags,

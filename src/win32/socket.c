@@ -105,7 +105,9 @@ int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
 
 int ps__sys_set_op_timeout(ps_native h, int events, double seconds)
 {
-    /* Never called: no socket is kernel-timed here. */
+    /* The contract's answer of a backend without kernel timeouts: the core
+     * calls this only for kernel-timed sockets, and ps__sys_set_timeout
+     * above never makes one, so it is not reached. */
     (void)h;
     (void)events;
     (void)seconds;

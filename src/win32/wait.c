@@ -420,16 +420,15 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
 }
 
 struct ps__pollset {
-    WSAPOLLFD *fds;       /* the valid items' entries, when built */
-    ps__pollready *ready; /* room for every item */
+    WSAPOLLFD *fds; /* the valid items' entries, when built */
     size_t cap, valid;
-    int writers, built;
+    int writers;
 };
 
 /* Only the WSAPoll path keeps its array: select() overwrites its fd_sets,
  * so they are made for every call anyway. */
 int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int changed,
-                         double timeout, const ps__pollready **ready)
+                         double timeout, ps__pollready *ready)
 {
     ps__pollset *ps = *set;
     size_t i, k;
@@ -439,24 +438,17 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
             return PS_ENOMEM;
         *set = ps;
     }
-    if (changed || !ps->built) {
-        ps->built = 0;
+    if (changed) {
         ps->valid = ps__poll_survey(items, n, &ps->writers);
         if (n > ps->cap) {
             WSAPOLLFD *fds = (WSAPOLLFD *)ps__realloc(ps->fds, n * sizeof *fds);
-            ps__pollready *list;
             if (!fds)
                 return PS_ENOMEM;
             ps->fds = fds;
-            if (!(list = (ps__pollready *)ps__realloc(ps->ready, n * sizeof *list)))
-                return PS_ENOMEM;
-            ps->ready = list;
             ps->cap = n;
         }
         ps__wsapoll_fill(ps->fds, items, n);
-        ps->built = 1;
     }
-    *ready = ps->ready;
     /* A sleep or select(): as ps__sys_poll does them. */
     if (ps->valid == 0 || ps->writers || ps__win_force_select())
         rc = ps__sys_poll(items, n, timeout);
@@ -466,8 +458,8 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
         return rc;
     for (i = 0, k = 0; i < n && k < (size_t)rc; i++) {
         if (items[i].revents) {
-            ps->ready[k].index = i;
-            ps->ready[k].revents = items[i].revents;
+            ready[k].index = i;
+            ready[k].revents = items[i].revents;
             k++;
         }
     }
