@@ -617,7 +617,7 @@ typedef struct ps_event {
  * outstanding per idle registered socket, completed on an I/O completion
  * port (the technique of libuv, wepoll and Rust's mio), so that a wait
  * costs what the ready sockets cost, as epoll does. The driver's poll
- * request is undocumented (ntdll's NtDeviceIoControlFile on \Device\Afd,
+ * request is undocumented (ntdll's NtDeviceIoControlFile on the AFD device,
  * loaded at run time); where it is missing, opening this backend is
  * PS_ENOTSUP and PS_SELECTOR_DEFAULT falls back to PS_SELECTOR_POLL. Under
  * Wine 8 each poll request costs in proportion to every pending one (see

@@ -100,26 +100,11 @@ typedef struct ps__afd_poll_info {
 
 static struct {
     INIT_ONCE once;
+    int works; /* AFD polling answered the probe (ps__afd_load) */
     ps__nt_create_file_fn create_file;
     ps__nt_ioctl_fn ioctl;
     ps__nt_cancel_fn cancel;
-} ps__nt = {INIT_ONCE_STATIC_INIT, NULL, NULL, NULL};
-
-static BOOL CALLBACK ps__nt_load(PINIT_ONCE once, PVOID param, PVOID *context)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    (void)once;
-    (void)param;
-    (void)context;
-    if (!ntdll)
-        return FALSE;
-    /* Through void (*)(void): GetProcAddress's FARPROC is another type. */
-    ps__nt.create_file =
-        (ps__nt_create_file_fn)(void (*)(void))GetProcAddress(ntdll, "NtCreateFile");
-    ps__nt.ioctl = (ps__nt_ioctl_fn)(void (*)(void))GetProcAddress(ntdll, "NtDeviceIoControlFile");
-    ps__nt.cancel = (ps__nt_cancel_fn)(void (*)(void))GetProcAddress(ntdll, "NtCancelIoFileEx");
-    return ps__nt.create_file && ps__nt.ioctl && ps__nt.cancel;
-}
+} ps__nt = {INIT_ONCE_STATIC_INIT, 0, NULL, NULL, NULL};
 
 /* A handle of the driver itself (no socket behind it), for poll requests.
  * The name after \Device\Afd\ is free; the driver only looks at the
@@ -166,6 +151,83 @@ static int ps__afd_base_socket(SOCKET s, SOCKET *base)
     return ps__sys_error_from_native(err);
 }
 
+/* One poll of timeout 0 for a new UDP socket's writability on a device
+ * handle not tied to a port: 1 when the driver answers it, 0 when it
+ * refuses it (an emulator with the device but without the request), or a
+ * PS_E... code when the probe itself could not be made. */
+static int ps__afd_probe(HANDLE afd)
+{
+    ps__afd_poll_info info;
+    ps__iosb iosb;
+    ps__ntstatus st;
+    HANDLE done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    SOCKET s = ps__win_open(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL), base;
+    int rc;
+    if (s == INVALID_SOCKET || !done) {
+        rc = s == INVALID_SOCKET ? ps__win_last_error() : PS_ENOMEM;
+        if (s != INVALID_SOCKET)
+            closesocket(s);
+        if (done)
+            CloseHandle(done);
+        return rc;
+    }
+    rc = ps__afd_base_socket(s, &base);
+    if (rc == 0) {
+        memset(&info, 0, sizeof info);
+        info.timeout.QuadPart = 0;
+        info.count = 1;
+        info.handles[0].handle = (HANDLE)base;
+        info.handles[0].events = PS__AFD_SEND;
+        iosb.u.status = PS__STATUS_PENDING;
+        st = ps__nt.ioctl(afd, done, NULL, NULL, &iosb, PS__IOCTL_AFD_POLL, &info,
+                          (ULONG)sizeof info, &info, (ULONG)sizeof info);
+        if (st == PS__STATUS_PENDING && WaitForSingleObject(done, 2000) == WAIT_OBJECT_0)
+            st = iosb.u.status;
+        rc = st == PS__STATUS_SUCCESS && info.count == 1 && (info.handles[0].events & PS__AFD_SEND);
+        if (st == PS__STATUS_PENDING) {
+            ps__iosb ignored;
+            (void)ps__nt.cancel(afd, &iosb, &ignored);
+            WaitForSingleObject(done, INFINITE); /* iosb and info live here */
+        }
+    }
+    closesocket(s);
+    CloseHandle(done);
+    return rc;
+}
+
+/* Once per process: ntdll's calls, and whether AFD polling works here. A
+ * probe that could not be made (no socket to spare) is tried again by the
+ * next open. */
+static BOOL CALLBACK ps__afd_load(PINIT_ONCE once, PVOID param, PVOID *context)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    HANDLE afd;
+    int rc;
+    (void)once;
+    (void)param;
+    (void)context;
+    if (!ntdll)
+        return TRUE; /* ps__nt.works stays 0 */
+    /* Through void (*)(void): GetProcAddress's FARPROC is another type. */
+    ps__nt.create_file =
+        (ps__nt_create_file_fn)(void (*)(void))GetProcAddress(ntdll, "NtCreateFile");
+    ps__nt.ioctl = (ps__nt_ioctl_fn)(void (*)(void))GetProcAddress(ntdll, "NtDeviceIoControlFile");
+    ps__nt.cancel = (ps__nt_cancel_fn)(void (*)(void))GetProcAddress(ntdll, "NtCancelIoFileEx");
+    if (!ps__nt.create_file || !ps__nt.ioctl || !ps__nt.cancel)
+        return TRUE;
+    rc = ps__afd_open_device(&afd);
+    if (rc == PS_ENOTSUP)
+        return TRUE;
+    if (rc < 0)
+        return FALSE;
+    rc = ps__afd_probe(afd);
+    CloseHandle(afd);
+    if (rc < 0)
+        return FALSE;
+    ps__nt.works = rc;
+    return TRUE;
+}
+
 /* ---- the selector ---- */
 
 struct ps__afdsock;
@@ -210,7 +272,7 @@ static int ps__afdsel_open(void **state)
     int rc = ps__win_start();
     if (rc < 0)
         return rc;
-    if (!InitOnceExecuteOnce(&ps__nt.once, ps__nt_load, NULL, NULL))
+    if (!InitOnceExecuteOnce(&ps__nt.once, ps__afd_load, NULL, NULL) || !ps__nt.works)
         return PS_ENOTSUP;
     e = (ps__afdsel *)ps__calloc(1, sizeof *e);
     if (!e)
