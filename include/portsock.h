@@ -620,8 +620,9 @@ typedef struct ps_event {
  * request is undocumented (ntdll's NtDeviceIoControlFile on the AFD device,
  * loaded at run time); where it is missing, opening this backend is
  * PS_ENOTSUP and PS_SELECTOR_DEFAULT falls back to PS_SELECTOR_POLL. Under
- * Wine 8 each poll request costs in proportion to every pending one (see
- * docs/windows-caveats.md). */
+ * Wine 8 every socket event and poll request costs in proportion to the
+ * pending requests, that is to the idle registered sockets (see
+ * docs/windows-caveats.md, docs/benchmarks.md). */
 #define PS_SELECTOR_AFD 4
 
 /* Opens a readiness set, as Python's selectors.DefaultSelector(). */
