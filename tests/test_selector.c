@@ -511,6 +511,41 @@ static void a_failed_connect_is_reported(int be)
     ASSERT_OK(ps_close(c));
 }
 
+#ifdef _WIN32
+/* The AFD backend checks a new registration with one poll first: a refused
+ * connect found there never reaches the driver's own connect-fail event.
+ * Registered before connecting, the socket is idle at the first wait, so
+ * the refusal comes as the completion of its outstanding AFD request. */
+TEST(a_failed_connect_comes_through_the_afd_request_when_registered_before_connecting)
+{
+    ps_selector *sel = sel_open(PS_SELECTOR_AFD);
+    ps_socket *t, *c;
+    ps_event ev[4];
+    ps_addr a;
+    int r, err = -999;
+    t = test_bound(PS_AF_INET, PS_SOCK_STREAM, &a);
+    ASSERT_OK(ps_close(t));
+    ASSERT_OK(ps_socket_open(&c, PS_AF_INET, PS_SOCK_STREAM, 0));
+    ASSERT_OK(ps_settimeout(c, 0.0));
+    ASSERT_OK(ps_selector_add(sel, c, PS_POLLOUT, &tag_a));
+    wait_n(sel, ev, 4, 0.0, 0); /* not connecting: nothing, and the request goes out */
+    r = ps_connect(c, &a);
+    if (r == PS_ECONNREFUSED) {
+        NOTE("refused at once; nothing to wait for");
+    } else {
+        ASSERT_ERR(r, PS_EINPROGRESS);
+        wait_n(sel, ev, 4, 3.0, 1);
+        NOTE("failed connect via AFD: events %#x", (unsigned)ev[0].events);
+        ASSERT_TRUE(ev[0].data == &tag_a);
+        ASSERT_TRUE(ev[0].events & PS_POLLERR);
+        ASSERT_OK(ps_getopt(c, PS_OPT_ERROR, &err));
+        ASSERT_ERR(err, PS_ECONNREFUSED);
+    }
+    ps_selector_close(sel);
+    ASSERT_OK(ps_close(c));
+}
+#endif
+
 static void a_listener_is_readable_when_a_connection_is_pending(int be)
 {
     ps_selector *sel = sel_open(be);
@@ -896,6 +931,9 @@ TEST_LIST = {
     BEHAVIOURS(EVERY_BACKEND_ENTRIES)
     TEST_ENTRY(each_platform_offers_its_backends_and_refuses_the_others),
     TEST_ENTRY(opening_with_bad_arguments_is_einval),
+#ifdef _WIN32
+    TEST_ENTRY(a_failed_connect_comes_through_the_afd_request_when_registered_before_connecting),
+#endif
 };
 /* clang-format on */
 TEST_MAIN()

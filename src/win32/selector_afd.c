@@ -29,6 +29,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- the undocumented parts: ntdll's calls, the driver's poll request ---- */
 
@@ -260,10 +261,10 @@ typedef struct ps__afdsel {
     size_t nslots, nfree, cap; /* cap: of slots, free_slots, unarmed, items */
     ps__afdsock **unarmed;     /* registrations without a request */
     size_t nunarmed;
-    size_t next_check;   /* where the next check starts in the unarmed list */
-    ps__pollitem *items; /* scratch for the check */
-    ps__afdsock **checking;
-    size_t orphans; /* cancelled requests not yet back from the port */
+    size_t next_check;      /* where the next check starts in the unarmed list */
+    ps__pollitem *items;    /* scratch for the check */
+    ps__afdsock **checking; /* the sockets of items, in order */
+    size_t orphans;         /* cancelled requests not yet back from the port */
 } ps__afdsel;
 
 static int ps__afdsel_open(void **state)
