@@ -164,6 +164,8 @@ static int ps__afd_probe(HANDLE afd)
     HANDLE done = CreateEventW(NULL, TRUE, FALSE, NULL);
     SOCKET s = ps__win_open(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL), base;
     int rc;
+    if (s == INVALID_SOCKET) /* a system without IPv4 */
+        s = ps__win_open(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, NULL);
     if (s == INVALID_SOCKET || !done) {
         rc = s == INVALID_SOCKET ? ps__win_last_error() : PS_ENOMEM;
         if (s != INVALID_SOCKET)
