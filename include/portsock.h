@@ -647,20 +647,33 @@ typedef struct ps_event {
 } ps_event;
 
 /* Selector backends. PS_SELECTOR_DEFAULT is the best one here: epoll on
- * Linux, kqueue on macOS and the BSDs, PS_SELECTOR_POLL elsewhere. On
- * Windows PS_SELECTOR_POLL runs on WSAPoll, or on select() with fd_sets
- * sized to the call while a socket waits for PS_POLLOUT (old WSAPoll
- * versions miss failed connects): no 64-socket limit either way. */
+ * Linux, kqueue on macOS and the BSDs, PS_SELECTOR_AFD on Windows where it
+ * opens (else PS_SELECTOR_POLL), PS_SELECTOR_POLL elsewhere. On Windows
+ * PS_SELECTOR_POLL runs on WSAPoll, or on select() with fd_sets sized to
+ * the call while a socket waits for PS_POLLOUT (old WSAPoll versions miss
+ * failed connects): no 64-socket limit either way. */
 #define PS_SELECTOR_DEFAULT 0
 #define PS_SELECTOR_POLL 1
 #define PS_SELECTOR_EPOLL 2
 #define PS_SELECTOR_KQUEUE 3
+/* Windows: one poll request of the AFD driver (the kernel side of Winsock)
+ * outstanding per idle registered socket, completed on an I/O completion
+ * port (the technique of libuv, wepoll and Rust's mio), so that a wait
+ * costs what the ready sockets cost, as epoll does. The driver's poll
+ * request is undocumented (ntdll's NtDeviceIoControlFile on the AFD device,
+ * loaded at run time); where it is missing, opening this backend is
+ * PS_ENOTSUP and PS_SELECTOR_DEFAULT falls back to PS_SELECTOR_POLL. Under
+ * Wine 8 every socket event and poll request costs in proportion to the
+ * pending requests, that is to the idle registered sockets (see
+ * docs/windows-caveats.md, docs/benchmarks.md). */
+#define PS_SELECTOR_AFD 4
 
 /* Opens a readiness set, as Python's selectors.DefaultSelector(). */
 PS_API int ps_selector_open(ps_selector **out);
 /* Opens one with a given backend; PS_ENOTSUP where this platform lacks it. */
 PS_API int ps_selector_open_backend(ps_selector **out, int backend);
-/* The backend a selector runs on (PS_SELECTOR_POLL / _EPOLL / _KQUEUE). */
+/* The backend a selector runs on (PS_SELECTOR_POLL / _EPOLL / _KQUEUE /
+ * _AFD): what PS_SELECTOR_DEFAULT chose. */
 PS_API int ps_selector_backend(const ps_selector *sel);
 
 /* Registers s for events (PS_POLLIN and/or PS_POLLOUT) with a user
@@ -676,8 +689,8 @@ PS_API int ps_selector_remove(ps_selector *sel, ps_socket *s);
 /* Waits up to timeout seconds (PS_TIMEOUT_NONE: no limit, 0: just look) and
  * fills at most max entries of out, one per ready socket; returns how many.
  * An empty selector sleeps for the timeout and returns 0, as Python's
- * selectors do. The cost follows the ready sockets with epoll and kqueue,
- * the registered ones with poll. */
+ * selectors do. The cost follows the ready sockets with epoll, kqueue and
+ * AFD, the registered ones with poll. */
 PS_API int ps_selector_wait(ps_selector *sel, ps_event *out, size_t max, double timeout);
 /* Unregisters every socket (they stay open) and frees sel. */
 PS_API void ps_selector_close(ps_selector *sel);

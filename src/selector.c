@@ -19,7 +19,7 @@ int ps_selector_open_backend(ps_selector **out, int backend)
     if (!out)
         return PS_EINVAL;
     *out = NULL;
-    if (backend < PS_SELECTOR_DEFAULT || backend > PS_SELECTOR_KQUEUE)
+    if (backend < PS_SELECTOR_DEFAULT || backend > PS_SELECTOR_AFD)
         return PS_EINVAL;
     ops = backend == PS_SELECTOR_POLL ? NULL : ps__sys_selector_ops(backend);
     if (!ops) {
@@ -30,11 +30,18 @@ int ps_selector_open_backend(ps_selector **out, int backend)
     sel = (ps_selector *)ps__calloc(1, sizeof *sel);
     if (!sel)
         return PS_ENOMEM;
-    sel->ops = ops;
-    if ((rc = ops->open(&sel->state)) < 0) {
+    rc = ops->open(&sel->state);
+    /* A backend that the system turns out to lack when opened (Windows'
+     * AFD polling under an emulator) leaves the default to poll. */
+    if (rc == PS_ENOTSUP && backend == PS_SELECTOR_DEFAULT && ops != &ps__selector_poll_ops) {
+        ops = &ps__selector_poll_ops;
+        rc = ops->open(&sel->state);
+    }
+    if (rc < 0) {
         ps__free(sel);
         return rc;
     }
+    sel->ops = ops;
     *out = sel;
     return 0;
 }
