@@ -204,14 +204,15 @@ typedef struct ps_msg {
     X(ENFILE, -41, "too many open files in system")                           \
     X(ENAMETOOLONG, -42, "file name too long")                                \
     X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")      \
-    X(EEXIST, -44, "already registered")
+    X(EEXIST, -44, "already registered")                                      \
+    X(EBUSY, -45, "resource busy (still in use)")
 
 /* The PS_E... codes of PS_ERROR_LIST, as an enum. */
 enum ps_error_code {
 #define PS__ERROR_ENUM(name, value, text) PS_##name = (value),
     PS_ERROR_LIST(PS__ERROR_ENUM)
 #undef PS__ERROR_ENUM
-        PS__ERROR_LAST_ = -44
+        PS__ERROR_LAST_ = -45
 };
 
 /* "connection refused" for PS_ECONNREFUSED; never NULL ("unknown error" for
@@ -237,6 +238,21 @@ PS_API const char *ps_version(void);
 PS_API int ps_init(void);
 /* Undoes one ps_init(). The socket layer stays up while lazily started. */
 PS_API void ps_cleanup(void);
+
+/* Replaces the allocator behind every allocation portsock makes (sockets,
+ * streams, selectors, address lists it builds, internal buffers), as
+ * libuv's uv_replace_allocator. The four functions must behave as the C
+ * library's malloc, realloc, calloc and free. Call it before any other
+ * thread uses portsock: the switch itself is not synchronised with
+ * allocations running in other threads.
+ * Errors: PS_EINVAL if any pointer is NULL (nothing changes); PS_EBUSY
+ * while any allocation made with the present functions is still alive (an
+ * open socket, stream, selector, address list...): memory must be freed by
+ * the allocator that made it. The same on every platform. Memory the OS
+ * allocates (getaddrinfo's own lists inside the system resolver, Winsock's
+ * buffers) does not go through it. */
+PS_API int ps_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t),
+                            void *(*calloc_fn)(size_t, size_t), void (*free_fn)(void *));
 
 /* ------------------------------------------------------------------------ */
 /* Sockets: creation, identity, lifetime                                    */

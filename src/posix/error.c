@@ -62,6 +62,7 @@ int ps__sys_error_from_native(int native)
     case ENOENT: return PS_ENOENT;
     case ENOTDIR: return PS_ENOENT; /* a directory in an AF_UNIX path is missing */
     case ENAMETOOLONG: return PS_ENAMETOOLONG;
+    case EBUSY: return PS_EBUSY;
     case EROFS: return PS_EACCES; /* an AF_UNIX path cannot be created there */
     default: return PS_EUNKNOWN;
     }
@@ -110,6 +111,7 @@ int ps__sys_native_from_error(int err)
 #endif
     case PS_ENOENT: return ENOENT;
     case PS_ENAMETOOLONG: return ENAMETOOLONG;
+    case PS_EBUSY: return EBUSY;
     default: return 0;
     }
 }

@@ -86,6 +86,7 @@ int ps__sys_error_from_native(int native)
     case ERROR_FILE_NOT_FOUND: return PS_ENOENT; /* AF_UNIX path */
     case ERROR_PATH_NOT_FOUND: return PS_ENOENT;
     case ERROR_ACCESS_DENIED: return PS_EACCES;
+    case ERROR_BUSY: return PS_EBUSY;
 
     /* WSA_QOS_... (11005 .. 11031) and anything else. */
     default: return PS_EUNKNOWN;
@@ -137,6 +138,7 @@ int ps__sys_native_from_error(int err)
     case PS_ENOENT: return ERROR_FILE_NOT_FOUND;
     case PS_ENFILE: return WSAEPROCLIM;
     case PS_ENAMETOOLONG: return WSAENAMETOOLONG;
+    case PS_EBUSY: return ERROR_BUSY;
     default: return 0; /* PS_EUNKNOWN and non-codes */
     }
 }
