@@ -549,8 +549,7 @@ static volatile long ps_test_alloc_live_ = 0;
 static long ps_test_alloc_add_(long delta)
 {
 #ifdef _WIN32
-    return (long)InterlockedExchangeAdd((volatile LONG *)&ps_test_alloc_live_, (LONG)delta) +
-           delta;
+    return (long)InterlockedExchangeAdd((volatile LONG *)&ps_test_alloc_live_, (LONG)delta) + delta;
 #else
     return __atomic_add_fetch(&ps_test_alloc_live_, delta, __ATOMIC_SEQ_CST);
 #endif
@@ -600,8 +599,7 @@ static PS_TEST_UNUSED void test_alloc_install(void)
 {
     int rc = ps_set_allocator(ps_test_malloc_, ps_test_realloc_, ps_test_calloc_, ps_test_free_);
     if (rc != 0)
-        FAILF("heap check: ps_set_allocator refused the counting allocator: %s",
-              ps_errname(rc));
+        FAILF("heap check: ps_set_allocator refused the counting allocator: %s", ps_errname(rc));
 }
 
 /* Fails the current test unless as many allocations are outstanding as
@@ -610,8 +608,8 @@ static void ps_test_alloc_check_(long before)
 {
     long after = test_alloc_outstanding();
     if (after != before)
-        FAILF("heap check: %ld portsock allocations outstanding after the test, %ld before",
-              after, before);
+        FAILF("heap check: %ld portsock allocations outstanding after the test, %ld before", after,
+              before);
 }
 
 /* ------------------------------------------------------------------------ */

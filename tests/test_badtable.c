@@ -456,8 +456,7 @@ static long long set_allocator_while_a_socket_is_open(bad_ctx *c)
 
 static const bad_row rows_library[] = {
     {"ps_set_allocator", K_NULL, S_NONE, "malloc_fn NULL", set_allocator_null, 0, PS_EINVAL, NULL},
-    {"ps_set_allocator", K_NULL, S_NONE, "realloc_fn NULL", set_allocator_null, 1, PS_EINVAL,
-     NULL},
+    {"ps_set_allocator", K_NULL, S_NONE, "realloc_fn NULL", set_allocator_null, 1, PS_EINVAL, NULL},
     {"ps_set_allocator", K_NULL, S_NONE, "calloc_fn NULL", set_allocator_null, 2, PS_EINVAL, NULL},
     {"ps_set_allocator", K_NULL, S_NONE, "free_fn NULL", set_allocator_null, 3, PS_EINVAL, NULL},
     {"ps_set_allocator", K_TYPE, S_TCP, "while a socket is open: PS_EBUSY",
