@@ -312,7 +312,11 @@ PS_API int ps_set_inheritable(ps_socket *s, int inheritable);
  * PS_AF_INET / PS_AF_INET6 connect two loopback sockets (Python offers that
  * only on Windows; portsock everywhere), checking that the accepted
  * connection is its own; PS_AF_UNSPEC picks AF_UNIX where it works, else
- * IPv4 loopback, else IPv6. Both sockets take the default timeout. */
+ * IPv4 loopback, else IPv6: any failure of the AF_UNIX attempt falls back
+ * (on Windows a pair needs a path in the temporary folder, which a user
+ * name outside ASCII or a long path can make impossible). Windows' AF_UNIX
+ * pair is a listener on such a path, one connection, and the path removed.
+ * Both sockets take the default timeout. */
 PS_API int ps_socketpair(ps_socket *pair[2], int family, int type);
 
 /* ------------------------------------------------------------------------ */
@@ -735,6 +739,10 @@ PS_API uint64_t ps_diag_count(int counter);
  * waited for with poll, as on other systems, instead of using the kernel's
  * SO_RCVTIMEO / SO_SNDTIMEO (so that tests cover both ways). */
 #define PS_DIAG_FORCE_WAIT_TIMEOUTS 2
+/* Every platform: ps_socketpair's AF_UNIX attempt fails (PS_ENAMETOOLONG,
+ * as for a temporary folder whose path sun_path cannot hold on Windows), so
+ * that the loopback fallback of PS_AF_UNSPEC pairs is tested everywhere. */
+#define PS_DIAG_FORCE_UNIX_PAIR_FAILURE 3
 
 /* Sets a knob (on != 0) for the whole process; PS_ENOTSUP where the
  * platform has no such path, PS_EINVAL for an unknown knob. */
