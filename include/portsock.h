@@ -505,7 +505,13 @@ PS_API int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, s
  * past its end) or an error; in every case the file position is left at
  * offset + the bytes really sent, so a retry from the current position
  * neither loses nor repeats a byte. Errors: PS_EINVAL (NULL, a datagram or a
- * non-blocking socket), PS_ETIMEDOUT, PS_EPIPE, PS_ECONNRESET, ... */
+ * non-blocking socket), PS_ETIMEDOUT, PS_EPIPE, PS_ECONNRESET, ...
+ * Windows: client editions run at most two TransmitFile calls at once,
+ * system-wide, and queue the rest, so a blocking ps_sendfile may wait
+ * behind other processes' transfers; give the socket a timeout (the copy
+ * loop then serves the call, within its deadline) where that matters. A
+ * TransmitFile that fails part way reports the bytes it sent; only one
+ * refused before it started falls back to the copy loop. */
 PS_API int64_t ps_sendfile(ps_socket *s, FILE *f, uint64_t offset, uint64_t count);
 
 /* ps_sendfile_ex flags, and the paths it reports. */
