@@ -393,6 +393,11 @@ PS_API int ps_shutdown(ps_socket *s, int how);
 /* Flags of ps_create_server (bits). */
 #define PS_SERVER_DUALSTACK 0x01  /* an IPv6 server that also accepts IPv4 clients */
 #define PS_SERVER_REUSE_PORT 0x02 /* SO_REUSEPORT; PS_ENOTSUP where the OS has none */
+/* Windows: a plain bind, without SO_EXCLUSIVEADDRUSE (CPython's choice): a
+ * restarted server binds at once even while connections of its previous
+ * run are still closing, but another process of the same user could take
+ * the port with SO_REUSEADDR. No effect on POSIX. */
+#define PS_SERVER_NOT_EXCLUSIVE 0x04
 
 /* Python's socket.create_connection(): resolves host and port, tries each
  * address in order with `timeout` per attempt (PS_TIMEOUT_DEFAULT for the
@@ -408,10 +413,17 @@ PS_API int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, siz
                                       double timeout, const ps_addr *source);
 
 /* Python's socket.create_server(): a listening TCP socket on a. On POSIX it
- * sets SO_REUSEADDR (a restarted server can bind at once); on Windows
- * SO_EXCLUSIVEADDRUSE, so no other socket can take the port (SO_REUSEADDR
- * there would let another process steal it). An IPv6 server is IPv6-only
- * unless PS_SERVER_DUALSTACK (PS_EINVAL on an IPv4 address). backlog as for
+ * sets SO_REUSEADDR: a restarted server can bind at once, and no other
+ * listener can share the port. Windows has no option that gives both.
+ * portsock promises that no other socket takes the port: it sets
+ * SO_EXCLUSIVEADDRUSE (SO_REUSEADDR there would let another socket steal
+ * it; since Windows Server 2003 only one of the same user). The price,
+ * which Microsoft documents: the port may not be bindable again, with
+ * PS_EADDRINUSE, while connections the previous listener accepted are
+ * still closing; a server that must restart at once asks for
+ * PS_SERVER_NOT_EXCLUSIVE, a plain bind as CPython does (which already
+ * passes TIME_WAIT on Windows). An IPv6 server is IPv6-only unless
+ * PS_SERVER_DUALSTACK (PS_EINVAL on an IPv4 address). backlog as for
  * ps_listen. */
 PS_API int ps_create_server(ps_socket **out, const ps_addr *a, int backlog, int flags);
 

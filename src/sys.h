@@ -105,8 +105,9 @@ int ps__sys_setsockopt_native(ps_native h, int level, int name, const void *v, s
 int ps__sys_getsockopt_native(ps_native h, int level, int name, void *v, size_t *len);
 /* What a listening socket needs before bind so that a restarted server can
  * bind at once but no other process can take its port: SO_REUSEADDR on
- * POSIX, SO_EXCLUSIVEADDRUSE on Windows. */
-int ps__sys_server_prepare(ps_native h);
+ * POSIX; on Windows SO_EXCLUSIVEADDRUSE when exclusive, else nothing (a
+ * plain bind). */
+int ps__sys_server_prepare(ps_native h, int exclusive);
 
 int ps__sys_bind(ps_native h, const ps_addr *a);
 int ps__sys_listen(ps_native h, int backlog);
