@@ -363,7 +363,11 @@ PS_API int ps_listen(ps_socket *s, int backlog);
 
 /* Accepts one connection into *conn (non-inheritable, with the default
  * timeout whatever the listener's mode); peer, if not NULL, receives the
- * client's address. Honours s's timeout. */
+ * client's address. Honours s's timeout. Windows: non-inheritable is not
+ * atomic (there is no accept4): the accepted socket copies the listener's
+ * flag, which portsock's listeners have clear, and it is cleared after
+ * accept only when set; a handle of a layered provider that the kernel
+ * does not know is kept as it is (no child can inherit it). */
 PS_API int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer);
 
 /* Connects s to a. With a timeout, the timeout bounds the whole call.
@@ -387,7 +391,12 @@ PS_API int ps_getsockname(ps_socket *s, ps_addr *out);
 PS_API int ps_getpeername(ps_socket *s, ps_addr *out);
 
 /* Shuts down reading (PS_SHUT_RD), writing (PS_SHUT_WR) or both. After
- * PS_SHUT_WR the peer's ps_recv returns 0. PS_ENOTCONN when unconnected. */
+ * PS_SHUT_WR the peer's ps_recv returns 0. PS_ENOTCONN when unconnected.
+ * A later ps_recv after PS_SHUT_RD returns 0 everywhere. Windows: on TCP,
+ * PS_SHUT_RD (SD_RECEIVE) resets the connection when unread data is
+ * queued or more arrives later (Microsoft's shutdown page), where Linux
+ * keeps it open and the peer may go on sending; shut down reading on
+ * Windows only when the peer has nothing more to send. */
 PS_API int ps_shutdown(ps_socket *s, int how);
 
 /* Flags of ps_create_server (bits). */
