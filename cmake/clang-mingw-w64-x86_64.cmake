@@ -15,11 +15,18 @@ if(NOT PORTSOCK_MINGW_PREFIX)
     set(PORTSOCK_MINGW_PREFIX x86_64-w64-mingw32)
 endif()
 
+# The target goes in the flags, not only in CMAKE_C_COMPILER_TARGET: the consumer test compiles
+# a program with the compiler and CMAKE_C_FLAGS alone, as a user of pkg-config would.
 set(CMAKE_C_COMPILER clang)
 set(CMAKE_C_COMPILER_TARGET ${PORTSOCK_MINGW_PREFIX})
+set(CMAKE_C_FLAGS_INIT "--target=${PORTSOCK_MINGW_PREFIX}")
 set(CMAKE_RC_COMPILER ${PORTSOCK_MINGW_PREFIX}-windres)
+# The mingw-w64 binutils read and write PE files (the host's may not): the archive tools, and
+# nm/objdump for the test exports.
 set(CMAKE_AR ${PORTSOCK_MINGW_PREFIX}-ar CACHE FILEPATH "archiver")
 set(CMAKE_RANLIB ${PORTSOCK_MINGW_PREFIX}-ranlib CACHE FILEPATH "ranlib")
+set(CMAKE_NM ${PORTSOCK_MINGW_PREFIX}-nm CACHE FILEPATH "nm")
+set(CMAKE_OBJDUMP ${PORTSOCK_MINGW_PREFIX}-objdump CACHE FILEPATH "objdump")
 
 execute_process(COMMAND ${PORTSOCK_MINGW_PREFIX}-gcc -print-libgcc-file-name
                 OUTPUT_VARIABLE portsock_libgcc OUTPUT_STRIP_TRAILING_WHITESPACE
