@@ -425,8 +425,12 @@ static int ps__select_poll_once(ps__pollitem *items, size_t n, size_t valid, dou
                     else if (ps__set_has(ex, s)) {
                         if (!ps__connected(s))
                             r |= PS_POLLOUT | PS_POLLERR;
-                        else if (*quiet || (*quiet = (unsigned char *)ps__calloc(n, 1))) {
-                            (*quiet)[i] = 1;
+                        else {
+                            if (!*quiet)
+                                *quiet = (unsigned char *)ps__calloc(n, 1);
+                            /* Without memory: PS_ENOMEM (ps__select_poll). */
+                            if (*quiet != NULL)
+                                (*quiet)[i] = 1;
                             ++*oob;
                         }
                     }
@@ -454,6 +458,10 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
         rc = ps__select_poll_once(items, n, valid, timeout, &quiet, &oob);
         if (rc != 0 || oob == 0 || timeout == 0.0)
             break;
+        if (!quiet) {
+            rc = PS_ENOMEM; /* the same select() would return at once again */
+            break;
+        }
         if (timeout > 0.0 && (timeout = deadline - ps__sys_monotonic()) <= 0.0)
             break;
     }
