@@ -617,6 +617,21 @@ static void ps_test_alloc_check_(long before)
               before);
 }
 
+/* NaN and infinity made at run time: the C runtime's NAN and INFINITY
+ * macros are constant expressions that recent MSVC SDKs warn about
+ * (C4756, an error at /WX). */
+static PS_TEST_UNUSED double test_nan(void)
+{
+    volatile double zero = 0.0;
+    return zero / zero;
+}
+
+static PS_TEST_UNUSED double test_inf(void)
+{
+    volatile double zero = 0.0;
+    return 1.0 / zero;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Registration and the runner                                              */
 /* ------------------------------------------------------------------------ */

@@ -187,7 +187,7 @@ static size_t len_of(long long a)
 }
 
 /* Timeouts, as a row's arg (computed at run time: NAN and INFINITY are no
- * constant initializers everywhere). */
+ * constant initializers everywhere, and MSVC warns about them). */
 enum { TO_ONE, TO_NEG_HALF, TO_DEFAULT, TO_NEG_INF, TO_NEG_HUGE, TO_NAN, TO_POS_INF };
 
 static double timeout_of(long long which)
@@ -195,10 +195,10 @@ static double timeout_of(long long which)
     switch (which) {
     case TO_NEG_HALF: return -0.5;
     case TO_DEFAULT: return PS_TIMEOUT_DEFAULT;
-    case TO_NEG_INF: return -INFINITY;
+    case TO_NEG_INF: return -test_inf();
     case TO_NEG_HUGE: return -1e300;
-    case TO_NAN: return NAN;
-    case TO_POS_INF: return INFINITY;
+    case TO_NAN: return test_nan();
+    case TO_POS_INF: return test_inf();
     default: return 1.0;
     }
 }
