@@ -144,7 +144,7 @@ void bench_thread_join(bench_thread *t);
 
 /* Ends the program with a message (a benchmark that cannot do its work has
  * no number to report). */
-#if defined(__MINGW32__)
+#if defined(__MINGW32__) && !defined(__clang__)
 #define BENCH_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
 #define BENCH_NORETURN __attribute__((noreturn))
 #elif defined(__GNUC__) || defined(__clang__)

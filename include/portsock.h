@@ -204,14 +204,15 @@ typedef struct ps_msg {
     X(ENFILE, -41, "too many open files in system")                           \
     X(ENAMETOOLONG, -42, "file name too long")                                \
     X(EAI_SOCKTYPE, -43, "socket type not supported by name resolution")      \
-    X(EEXIST, -44, "already registered")
+    X(EEXIST, -44, "already registered")                                      \
+    X(EBUSY, -45, "resource busy (still in use)")
 
 /* The PS_E... codes of PS_ERROR_LIST, as an enum. */
 enum ps_error_code {
 #define PS__ERROR_ENUM(name, value, text) PS_##name = (value),
     PS_ERROR_LIST(PS__ERROR_ENUM)
 #undef PS__ERROR_ENUM
-        PS__ERROR_LAST_ = -44
+        PS__ERROR_LAST_ = -45
 };
 
 /* An OS error that has no PS_E... code keeps its number. The native number n
@@ -260,6 +261,21 @@ PS_API const char *ps_version(void);
 PS_API int ps_init(void);
 /* Undoes one ps_init(). The socket layer stays up while lazily started. */
 PS_API void ps_cleanup(void);
+
+/* Replaces the allocator behind every allocation portsock makes (sockets,
+ * streams, selectors, address lists it builds, internal buffers), as
+ * libuv's uv_replace_allocator. The four functions must behave as the C
+ * library's malloc, realloc, calloc and free. Call it before any other
+ * thread uses portsock: the switch itself is not synchronised with
+ * allocations running in other threads.
+ * Errors: PS_EINVAL if any pointer is NULL (nothing changes); PS_EBUSY
+ * while any allocation made with the present functions is still alive (an
+ * open socket, stream, selector, address list...): memory must be freed by
+ * the allocator that made it. The same on every platform. Memory the OS
+ * allocates (getaddrinfo's own lists inside the system resolver, Winsock's
+ * buffers) does not go through it. */
+PS_API int ps_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t),
+                            void *(*calloc_fn)(size_t, size_t), void (*free_fn)(void *));
 
 /* ------------------------------------------------------------------------ */
 /* Sockets: creation, identity, lifetime                                    */
@@ -320,8 +336,12 @@ PS_API int ps_set_inheritable(ps_socket *s, int inheritable);
  * PS_AF_INET / PS_AF_INET6 connect two loopback sockets (Python offers that
  * only on Windows; portsock everywhere), checking that the accepted
  * connection is its own; PS_AF_UNSPEC picks AF_UNIX where it works, else
- * IPv4 loopback, else IPv6. Both sockets take the default timeout.
- * PS_EINVAL for NULL pair or a family or type that is no PS_... constant. */
+ * IPv4 loopback, else IPv6: any failure of the AF_UNIX attempt falls back
+ * (on Windows a pair needs a path in the temporary folder, which a user
+ * name outside ASCII or a long path can make impossible). Windows' AF_UNIX
+ * pair is a listener on such a path, one connection, and the path removed.
+ * Both sockets take the default timeout. PS_EINVAL for NULL pair or a
+ * family or type that is no PS_... constant. */
 PS_API int ps_socketpair(ps_socket *pair[2], int family, int type);
 
 /* ------------------------------------------------------------------------ */
@@ -368,7 +388,11 @@ PS_API int ps_listen(ps_socket *s, int backlog);
 
 /* Accepts one connection into *conn (non-inheritable, with the default
  * timeout whatever the listener's mode); peer, if not NULL, receives the
- * client's address. Honours s's timeout. */
+ * client's address. Honours s's timeout. Windows: non-inheritable is not
+ * atomic (there is no accept4): the accepted socket copies the listener's
+ * flag, which portsock's listeners have clear, and it is cleared after
+ * accept only when set; a handle of a layered provider that the kernel
+ * does not know is kept as it is (no child can inherit it). */
 PS_API int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer);
 
 /* Connects s to a. With a timeout, the timeout bounds the whole call.
@@ -392,12 +416,22 @@ PS_API int ps_getsockname(ps_socket *s, ps_addr *out);
 PS_API int ps_getpeername(ps_socket *s, ps_addr *out);
 
 /* Shuts down reading (PS_SHUT_RD), writing (PS_SHUT_WR) or both. After
- * PS_SHUT_WR the peer's ps_recv returns 0. PS_ENOTCONN when unconnected. */
+ * PS_SHUT_WR the peer's ps_recv returns 0. PS_ENOTCONN when unconnected.
+ * A later ps_recv after PS_SHUT_RD returns 0 everywhere. Windows: on TCP,
+ * PS_SHUT_RD (SD_RECEIVE) resets the connection when unread data is
+ * queued or more arrives later (Microsoft's shutdown page), where Linux
+ * keeps it open and the peer may go on sending; shut down reading on
+ * Windows only when the peer has nothing more to send. */
 PS_API int ps_shutdown(ps_socket *s, int how);
 
 /* Flags of ps_create_server (bits). */
 #define PS_SERVER_DUALSTACK 0x01  /* an IPv6 server that also accepts IPv4 clients */
 #define PS_SERVER_REUSE_PORT 0x02 /* SO_REUSEPORT; PS_ENOTSUP where the OS has none */
+/* Windows: a plain bind, without SO_EXCLUSIVEADDRUSE (CPython's choice): a
+ * restarted server binds at once even while connections of its previous
+ * run are still closing, but another process of the same user could take
+ * the port with SO_REUSEADDR. No effect on POSIX. */
+#define PS_SERVER_NOT_EXCLUSIVE 0x04
 
 /* Python's socket.create_connection(): resolves host and port, tries each
  * address in order with `timeout` per attempt (PS_TIMEOUT_DEFAULT for the
@@ -418,10 +452,17 @@ PS_API int ps_create_connection_addrs(ps_socket **out, const ps_addr *addrs, siz
                                       double timeout, const ps_addr *source);
 
 /* Python's socket.create_server(): a listening TCP socket on a. On POSIX it
- * sets SO_REUSEADDR (a restarted server can bind at once); on Windows
- * SO_EXCLUSIVEADDRUSE, so no other socket can take the port (SO_REUSEADDR
- * there would let another process steal it). An IPv6 server is IPv6-only
- * unless PS_SERVER_DUALSTACK (PS_EINVAL on an IPv4 address). backlog as for
+ * sets SO_REUSEADDR: a restarted server can bind at once, and no other
+ * listener can share the port. Windows has no option that gives both.
+ * portsock promises that no other socket takes the port: it sets
+ * SO_EXCLUSIVEADDRUSE (SO_REUSEADDR there would let another socket steal
+ * it; since Windows Server 2003 only one of the same user). The price,
+ * which Microsoft documents: the port may not be bindable again, with
+ * PS_EADDRINUSE, while connections the previous listener accepted are
+ * still closing; a server that must restart at once asks for
+ * PS_SERVER_NOT_EXCLUSIVE, a plain bind as CPython does (which already
+ * passes TIME_WAIT on Windows). An IPv6 server is IPv6-only unless
+ * PS_SERVER_DUALSTACK (PS_EINVAL on an IPv4 address). backlog as for
  * ps_listen. */
 PS_API int ps_create_server(ps_socket **out, const ps_addr *a, int backlog, int flags);
 
@@ -516,7 +557,13 @@ PS_API int ps_cmsg_put_fds(ps_msg *msg, size_t capacity, const ps_native *fds, s
  * past its end) or an error; in every case the file position is left at
  * offset + the bytes really sent, so a retry from the current position
  * neither loses nor repeats a byte. Errors: PS_EINVAL (NULL, a datagram or a
- * non-blocking socket), PS_ETIMEDOUT, PS_EPIPE, PS_ECONNRESET, ... */
+ * non-blocking socket), PS_ETIMEDOUT, PS_EPIPE, PS_ECONNRESET, ...
+ * Windows: client editions run at most two TransmitFile calls at once,
+ * system-wide, and queue the rest, so a blocking ps_sendfile may wait
+ * behind other processes' transfers; give the socket a timeout (the copy
+ * loop then serves the call, within its deadline) where that matters. A
+ * TransmitFile that fails part way reports the bytes it sent; only one
+ * refused before it started falls back to the copy loop. */
 PS_API int64_t ps_sendfile(ps_socket *s, FILE *f, uint64_t offset, uint64_t count);
 
 /* ps_sendfile_ex flags, and the paths it reports. */
@@ -781,6 +828,10 @@ PS_API uint64_t ps_diag_count(int counter);
  * waited for with poll, as on other systems, instead of using the kernel's
  * SO_RCVTIMEO / SO_SNDTIMEO (so that tests cover both ways). */
 #define PS_DIAG_FORCE_WAIT_TIMEOUTS 2
+/* Every platform: ps_socketpair's AF_UNIX attempt fails (PS_ENAMETOOLONG,
+ * as for a temporary folder whose path sun_path cannot hold on Windows), so
+ * that the loopback fallback of PS_AF_UNSPEC pairs is tested everywhere. */
+#define PS_DIAG_FORCE_UNIX_PAIR_FAILURE 3
 
 /* Sets a knob (on != 0) for the whole process; PS_ENOTSUP where the
  * platform has no such path, PS_EINVAL for an unknown knob. */

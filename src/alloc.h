@@ -1,7 +1,8 @@
 /*
  * Every allocation portsock makes goes through these, so that one place
- * decides which allocator runs (ps_set_allocator). Core and backends both
- * use them; they call nothing of the OS but the C library's allocator.
+ * decides which allocator runs (ps_set_allocator, src/alloc.c). Core and
+ * backends both use them; what one of them returned is freed with
+ * ps__free, never with free().
  */
 #ifndef PS_ALLOC_H
 #define PS_ALLOC_H

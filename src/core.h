@@ -106,4 +106,7 @@ double ps__deadline_left(ps__deadline *d, double timeout);
  * resumed with the rest of the time. For poll and selector waits. */
 int ps__wait_until(double timeout, int (*wait)(void *ctx, double left), void *ctx);
 
+/* PS_DIAG_FORCE_UNIX_PAIR_FAILURE is on (diag.c). */
+int ps__diag_unix_pair_fails(void);
+
 #endif /* PS_CORE_H */

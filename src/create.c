@@ -99,14 +99,15 @@ int ps_create_server(ps_socket **out, const ps_addr *a, int backlog, int flags)
         return PS_EINVAL;
     *out = NULL;
     family = ps_addr_family(a);
-    if (family < 0 || (flags & ~(PS_SERVER_DUALSTACK | PS_SERVER_REUSE_PORT)))
+    if (family < 0 ||
+        (flags & ~(PS_SERVER_DUALSTACK | PS_SERVER_REUSE_PORT | PS_SERVER_NOT_EXCLUSIVE)))
         return PS_EINVAL;
     if ((flags & PS_SERVER_DUALSTACK) && family != PS_AF_INET6)
         return PS_EINVAL;
     if ((rc = ps_socket_open(&s, family, PS_SOCK_STREAM, 0)) < 0)
         return rc;
     if (family != PS_AF_UNIX)
-        rc = ps__sys_server_prepare(s->h);
+        rc = ps__sys_server_prepare(s->h, !(flags & PS_SERVER_NOT_EXCLUSIVE));
     if (rc == 0 && (flags & PS_SERVER_REUSE_PORT))
         rc = ps_setopt(s, PS_OPT_REUSEPORT, 1);
     if (rc == 0 && family == PS_AF_INET6)

@@ -2,7 +2,15 @@
  * duplicating it, and whether child processes inherit it. */
 #include "core.h"
 
-#include <math.h>
+/* "Mode unknown" for ps__apply_timeout: a NaN made at run time. The NAN
+ * macro is a constant expression whose folding recent MSVC SDKs warn about
+ * (C4756, an error at /WX); 0/0 from a volatile is a quiet NaN in IEEE 754
+ * arithmetic everywhere, with nothing for a compiler to fold. */
+static double ps__unknown_mode(void)
+{
+    volatile double zero = 0.0;
+    return zero / zero;
+}
 
 int ps_socket_from_native(ps_socket **out, ps_native h)
 {
@@ -22,7 +30,7 @@ int ps_socket_from_native(ps_socket **out, ps_native h)
     /* Whatever mode h was in, it takes the default timeout's: an old
      * timeout of NaN (unknown) sets the mode and clears or sets the kernel
      * timeouts, whatever kernel_timed says. */
-    rc = ps__apply_timeout(*out, NAN, timeout);
+    rc = ps__apply_timeout(*out, ps__unknown_mode(), timeout);
     if (rc < 0) {
         /* On failure the caller still owns h. */
         (*out)->detached = 1;
@@ -52,7 +60,7 @@ int ps_dup(ps_socket *s, ps_socket **out)
     /* The duplicate is the same socket underneath, whose mode it shares
      * (POSIX, and Wine at least); setting it once more (old NaN: all of it)
      * makes sure of it where a duplicate would start in a mode of its own. */
-    rc = ps__apply_timeout(*out, NAN, s->timeout);
+    rc = ps__apply_timeout(*out, ps__unknown_mode(), s->timeout);
     if (rc < 0) {
         ps__socket_release(*out);
         *out = NULL;

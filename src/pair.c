@@ -96,7 +96,8 @@ static int ps__pair_unix(ps_socket *pair[2], int type)
 {
     double timeout = ps_getdefaulttimeout();
     ps_native h[2];
-    int i, rc = ps__sys_socketpair(h, type, timeout == 0.0);
+    int i, rc = ps__diag_unix_pair_fails() ? PS_ENAMETOOLONG
+                                           : ps__sys_socketpair(h, type, timeout == 0.0);
     if (rc < 0)
         return rc;
     for (i = 0; i < 2; i++) {
@@ -135,8 +136,12 @@ int ps_socketpair(ps_socket *pair[2], int family, int type)
     case PS_AF_INET:
     case PS_AF_INET6: return ps__pair_loopback(pair, family, type);
     case PS_AF_UNSPEC:
+        /* Any AF_UNIX failure falls back, not only a missing family: on
+         * Windows the pair needs a path in the temporary folder, which a
+         * user name outside ASCII or a long path makes impossible
+         * (sun_path is narrow), and a folder may refuse sockets. */
         rc = ps__pair_unix(pair, type);
-        if (rc == PS_EAFNOSUPPORT || rc == PS_EPROTONOSUPPORT || rc == PS_ENOTSUP)
+        if (rc < 0)
             rc = ps__pair_loopback(pair, PS_AF_INET, type);
         if (rc == PS_EAFNOSUPPORT || rc == PS_EADDRNOTAVAIL)
             rc = ps__pair_loopback(pair, PS_AF_INET6, type);

@@ -143,8 +143,9 @@ int ps__sys_setsockopt_native(ps_native h, int level, int name, const void *v, s
 int ps__sys_getsockopt_native(ps_native h, int level, int name, void *v, size_t *len);
 /* What a listening socket needs before bind so that a restarted server can
  * bind at once but no other process can take its port: SO_REUSEADDR on
- * POSIX, SO_EXCLUSIVEADDRUSE on Windows. */
-int ps__sys_server_prepare(ps_native h);
+ * POSIX; on Windows SO_EXCLUSIVEADDRUSE when exclusive, else nothing (a
+ * plain bind). */
+int ps__sys_server_prepare(ps_native h, int exclusive);
 
 int ps__sys_bind(ps_native h, const ps_addr *a);
 int ps__sys_listen(ps_native h, int backlog);
@@ -324,6 +325,12 @@ int ps__sys_getaddrinfo(const char *host, const char *service, int family, int t
 int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv, size_t servlen,
                         int flags);
 int ps__sys_gethostname(char *buf, size_t size);
+
+/* ---- atomics ---- */
+
+/* Adds delta to *p atomically (sequentially consistent) and returns the new
+ * value; delta 0 reads it. The allocator's count of live blocks uses it. */
+long ps__sys_atomic_add(volatile long *p, long delta);
 
 /* ---- diagnostics ---- */
 

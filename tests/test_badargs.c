@@ -210,7 +210,7 @@ TEST(bad_timeouts_are_einval_and_change_nothing)
     ps_socket *s;
     static const double bad[] = {-0.5, -3.0, PS_TIMEOUT_DEFAULT, -1e300};
     size_t i;
-    double nan_value = NAN, inf_value = INFINITY;
+    double nan_value = test_nan(), inf_value = test_inf();
     ASSERT_OK(ps_socket_open(&s, PS_AF_INET, PS_SOCK_STREAM, 0));
     ASSERT_OK(ps_settimeout(s, 2.5));
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -186,7 +186,7 @@ static size_t len_of(long long a)
 }
 
 /* Timeouts, as a row's arg (computed at run time: NAN and INFINITY are no
- * constant initializers everywhere). */
+ * constant initializers everywhere, and MSVC warns about them). */
 enum { TO_ONE, TO_NEG_HALF, TO_DEFAULT, TO_NEG_INF, TO_NEG_HUGE, TO_NAN, TO_POS_INF };
 
 static double timeout_of(long long which)
@@ -194,10 +194,10 @@ static double timeout_of(long long which)
     switch (which) {
     case TO_NEG_HALF: return -0.5;
     case TO_DEFAULT: return PS_TIMEOUT_DEFAULT;
-    case TO_NEG_INF: return -INFINITY;
+    case TO_NEG_INF: return -test_inf();
     case TO_NEG_HUGE: return -1e300;
-    case TO_NAN: return NAN;
-    case TO_POS_INF: return INFINITY;
+    case TO_NAN: return test_nan();
+    case TO_POS_INF: return test_inf();
     default: return 1.0;
     }
 }
@@ -428,7 +428,48 @@ static long long cleanup_without_init(bad_ctx *c)
     return r < 0 ? r : ps_close(s);
 }
 
+static void *bt_malloc(size_t n)
+{
+    return malloc(n);
+}
+
+static void *bt_realloc(void *p, size_t n)
+{
+    return realloc(p, n);
+}
+
+static void *bt_calloc(size_t n, size_t size)
+{
+    return calloc(n, size);
+}
+
+static void bt_free(void *p)
+{
+    free(p);
+}
+
+/* arg: which of the four functions is NULL (0 malloc .. 3 free). */
+static long long set_allocator_null(bad_ctx *c)
+{
+    return ps_set_allocator(c->arg == 0 ? NULL : bt_malloc, c->arg == 1 ? NULL : bt_realloc,
+                            c->arg == 2 ? NULL : bt_calloc, c->arg == 3 ? NULL : bt_free);
+}
+
+/* The setup's socket is an allocation of the present (counting) allocator:
+ * switching now is refused. */
+static long long set_allocator_while_a_socket_is_open(bad_ctx *c)
+{
+    (void)c;
+    return ps_set_allocator(bt_malloc, bt_realloc, bt_calloc, bt_free);
+}
+
 static const bad_row rows_library[] = {
+    {"ps_set_allocator", K_NULL, S_NONE, "malloc_fn NULL", set_allocator_null, 0, PS_EINVAL, NULL},
+    {"ps_set_allocator", K_NULL, S_NONE, "realloc_fn NULL", set_allocator_null, 1, PS_EINVAL, NULL},
+    {"ps_set_allocator", K_NULL, S_NONE, "calloc_fn NULL", set_allocator_null, 2, PS_EINVAL, NULL},
+    {"ps_set_allocator", K_NULL, S_NONE, "free_fn NULL", set_allocator_null, 3, PS_EINVAL, NULL},
+    {"ps_set_allocator", K_TYPE, S_TCP, "while a socket is open: PS_EBUSY",
+     set_allocator_while_a_socket_is_open, 0, PS_EBUSY, NULL},
     {"ps_version", K_ANY, S_NONE, "the header's PS_VERSION_*", version_is_the_headers, 0, 0, NULL},
     {"ps_init", K_ANY, S_NONE, "twice, then two ps_cleanup", init_twice_balanced, 0, 0, NULL},
     {"ps_cleanup", K_ANY, S_NONE, "twice without ps_init: no-op, sockets still open",

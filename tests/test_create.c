@@ -378,6 +378,41 @@ TEST(create_server_port_can_be_bound_again_at_once_after_a_connection)
         ASSERT_OK(ps_close(srv));
 }
 
+/* PS_SERVER_NOT_EXCLUSIVE: Windows binds plainly (no SO_EXCLUSIVEADDRUSE,
+ * no SO_REUSEADDR), as CPython does; POSIX is unchanged. Either way the
+ * port can be bound again at once after a connection. */
+TEST(not_exclusive_server_binds_plainly_on_windows_and_restarts_at_once)
+{
+    ps_addr a = test_addr("127.0.0.1:0"), sa;
+    ps_socket *srv, *c, *s;
+    int v = -1;
+    char b;
+    ASSERT_OK(ps_create_server(&srv, &a, 5, PS_SERVER_NOT_EXCLUSIVE));
+    ASSERT_OK(ps_getopt(srv, PS_OPT_REUSEADDR, &v));
+#ifdef _WIN32
+    {
+        int ex = 0; /* Wine writes one byte of yes/no options */
+        size_t len = sizeof ex;
+        ASSERT_OK(ps_getsockopt_native(srv, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, &ex, &len));
+        ASSERT_EQ(ex, 0);
+        ASSERT_EQ(v, 0);
+    }
+#else
+    ASSERT_EQ(v, 1);
+#endif
+    ASSERT_OK(ps_getsockname(srv, &sa));
+    ASSERT_OK(ps_socket_open(&c, PS_AF_INET, PS_SOCK_STREAM, 0));
+    ASSERT_OK(ps_connect(c, &sa));
+    ASSERT_OK(ps_accept(srv, &s, NULL));
+    ASSERT_OK(ps_close(s)); /* the server closes first: its side goes to TIME_WAIT */
+    ASSERT_OK(ps_settimeout(c, 5.0));
+    ASSERT_EQ(ps_recv(c, &b, 1, 0), 0);
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(srv));
+    ASSERT_OK(ps_create_server(&srv, &sa, 5, PS_SERVER_NOT_EXCLUSIVE));
+    ASSERT_OK(ps_close(srv));
+}
+
 TEST(dualstack_server_accepts_an_ipv4_client_as_a_mapped_address)
 {
     ps_addr a, sa, to, peer;
@@ -472,6 +507,7 @@ TEST_LIST = {
     TEST_ENTRY(no_other_socket_can_bind_a_create_server_port_even_with_reuseaddr),
     TEST_ENTRY(create_server_on_a_port_in_use_is_eaddrinuse),
     TEST_ENTRY(create_server_port_can_be_bound_again_at_once_after_a_connection),
+    TEST_ENTRY(not_exclusive_server_binds_plainly_on_windows_and_restarts_at_once),
     TEST_ENTRY(dualstack_server_accepts_an_ipv4_client_as_a_mapped_address),
     TEST_ENTRY(ipv6_server_without_dualstack_is_v6only_and_refuses_ipv4_clients),
     TEST_ENTRY(reuse_port_servers_share_a_port_where_the_os_has_it),

@@ -325,6 +325,54 @@ TEST(socket_from_native_adopts_a_socket_made_by_the_os_directly)
 #endif
 }
 
+/* A socket's creator may have set the kernel's own timeouts; Microsoft
+ * documents a socket whose SO_RCVTIMEO expired as indeterminate, and
+ * portsock keeps its deadlines itself: adoption clears both. */
+TEST(socket_from_native_clears_the_kernel_timeouts_its_creator_set)
+{
+    ps_socket *a;
+#ifdef _WIN32
+    SOCKET h;
+    DWORD ms = 1500, got;
+    int len;
+    ASSERT_OK(ps_init());
+    h = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_TRUE(h != INVALID_SOCKET);
+    ASSERT_EQ(setsockopt(h, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms), 0);
+    ASSERT_EQ(setsockopt(h, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof ms), 0);
+    ASSERT_OK(ps_socket_from_native(&a, (ps_native)h));
+    got = 7;
+    len = (int)sizeof got;
+    ASSERT_EQ(getsockopt(h, SOL_SOCKET, SO_RCVTIMEO, (char *)&got, &len), 0);
+    ASSERT_EQ(got, 0);
+    got = 7;
+    len = (int)sizeof got;
+    ASSERT_EQ(getsockopt(h, SOL_SOCKET, SO_SNDTIMEO, (char *)&got, &len), 0);
+    ASSERT_EQ(got, 0);
+#else
+    struct timeval tv = {1, 500000}, got;
+    socklen_t len;
+    int h = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(h, 0);
+    ASSERT_EQ(setsockopt(h, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    ASSERT_EQ(setsockopt(h, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), 0);
+    ASSERT_OK(ps_socket_from_native(&a, h));
+    len = sizeof got;
+    ASSERT_EQ(getsockopt(h, SOL_SOCKET, SO_RCVTIMEO, &got, &len), 0);
+    ASSERT_EQ(got.tv_sec, 0);
+    ASSERT_EQ(got.tv_usec, 0);
+    len = sizeof got;
+    ASSERT_EQ(getsockopt(h, SOL_SOCKET, SO_SNDTIMEO, &got, &len), 0);
+    ASSERT_EQ(got.tv_sec, 0);
+    ASSERT_EQ(got.tv_usec, 0);
+#endif
+    ASSERT_EQ(ps_gettimeout(a), ps_getdefaulttimeout());
+    ASSERT_OK(ps_close(a));
+#ifdef _WIN32
+    ps_cleanup();
+#endif
+}
+
 #ifdef _WIN32
 TEST(socket_from_native_of_a_handle_that_is_no_socket_is_enotsock_and_leaves_it_open)
 {
@@ -426,6 +474,7 @@ TEST_LIST = {
     TEST_ENTRY(detach_returns_the_handle_open_and_adopting_it_round_trips),
     TEST_ENTRY(socket_from_native_detects_family_and_type_bound_or_not),
     TEST_ENTRY(socket_from_native_adopts_a_socket_made_by_the_os_directly),
+    TEST_ENTRY(socket_from_native_clears_the_kernel_timeouts_its_creator_set),
 #ifdef _WIN32
     TEST_ENTRY(socket_from_native_of_a_handle_that_is_no_socket_is_enotsock_and_leaves_it_open),
 #else

@@ -113,7 +113,83 @@ TEST(many_sockets_open_at_once_are_all_listed)
     ASSERT_EQ(missing_from(&before, &after), 0);
 }
 
+/* ---- the heap check: portsock's allocations, counted ---- */
+
+/* Each object portsock makes is an allocation of the counting allocator
+ * the test runner installed; closing it gives it back. */
+TEST(an_open_socket_is_an_outstanding_allocation_until_it_is_closed)
+{
+    long start = test_alloc_outstanding();
+    ps_socket *s;
+    ps_selector *sel;
+    ps_event ev[1];
+    ASSERT_OK(ps_socket_open(&s, PS_AF_INET, PS_SOCK_STREAM, 0));
+    ASSERT_GT(test_alloc_outstanding(), start);
+    ASSERT_OK(ps_selector_open_backend(&sel, PS_SELECTOR_POLL));
+    ASSERT_OK(ps_selector_add(sel, s, PS_POLLIN, NULL));
+    ASSERT_OK(ps_selector_wait(sel, ev, 1, 0.0)); /* builds the poll set */
+    ps_selector_close(sel);
+    ASSERT_OK(ps_close(s));
+    ASSERT_EQ(test_alloc_outstanding(), start);
+}
+
+static int failing_calls;
+
+static void *failing_malloc(size_t n)
+{
+    (void)n;
+    failing_calls++;
+    return NULL;
+}
+
+static void *failing_realloc(void *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    failing_calls++;
+    return NULL;
+}
+
+static void *failing_calloc(size_t n, size_t size)
+{
+    (void)n;
+    (void)size;
+    failing_calls++;
+    return NULL;
+}
+
+static void failing_free(void *p)
+{
+    free(p);
+}
+
+/* With nothing outstanding the allocator can be replaced, and then every
+ * allocation goes to the new one: an allocator that always fails makes
+ * ps_socket_open fail with PS_ENOMEM and leave nothing open. While a
+ * socket of the present allocator lives, replacing it is PS_EBUSY. */
+TEST(set_allocator_routes_every_allocation_and_is_ebusy_while_one_lives)
+{
+    ps_socket *s = NULL;
+    size_t handles = test_handle_count();
+    ASSERT_EQ(test_alloc_outstanding(), 0);
+    ASSERT_OK(ps_socket_open(&s, PS_AF_INET, PS_SOCK_STREAM, 0));
+    ASSERT_ERR(ps_set_allocator(failing_malloc, failing_realloc, failing_calloc, failing_free),
+               PS_EBUSY);
+    ASSERT_OK(ps_close(s));
+    ASSERT_ERR(ps_set_allocator(NULL, failing_realloc, failing_calloc, failing_free), PS_EINVAL);
+    ASSERT_OK(ps_set_allocator(failing_malloc, failing_realloc, failing_calloc, failing_free));
+    failing_calls = 0;
+    s = NULL;
+    ASSERT_ERR(ps_socket_open(&s, PS_AF_INET, PS_SOCK_STREAM, 0), PS_ENOMEM);
+    ASSERT_NULL(s);
+    ASSERT_GT(failing_calls, 0);
+    test_alloc_install(); /* nothing of the failing allocator is alive */
+    ASSERT_EQ(test_handle_count(), handles);
+}
+
 TEST_LIST = {
+    TEST_ENTRY(an_open_socket_is_an_outstanding_allocation_until_it_is_closed),
+    TEST_ENTRY(set_allocator_routes_every_allocation_and_is_ebusy_while_one_lives),
     TEST_ENTRY(two_listings_in_a_row_are_the_same),
     TEST_ENTRY(a_socket_left_open_is_seen_as_the_one_new_entry),
     TEST_ENTRY(a_handle_closed_by_the_test_is_seen_missing),

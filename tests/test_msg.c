@@ -365,6 +365,33 @@ TEST(udp_peek_at_a_long_datagram_sets_trunc_and_leaves_it_whole)
     ASSERT_OK(ps_close(tx));
 }
 
+TEST(udp_recvmsg_ignores_oob_and_waitall_and_peeks_as_asked)
+{
+    /* WSARecvMsg takes MSG_PEEK alone as an input flag; Linux ignores
+     * MSG_OOB and MSG_WAITALL on a datagram. portsock: the same on both. */
+    ps_addr ra;
+    ps_socket *rx = test_bound(PS_AF_INET, PS_SOCK_DGRAM, &ra);
+    ps_socket *tx = test_bound(PS_AF_INET, PS_SOCK_DGRAM, NULL);
+    unsigned char data[64], got[64];
+    ps_iovec riov[1];
+    ps_msg m;
+    fill(data, sizeof data, 11u);
+    ASSERT_OK(ps_settimeout(rx, IO_TIMEOUT));
+    ASSERT_EQ(ps_sendto(tx, data, sizeof data, 0, &ra), 64);
+    riov[0].base = got;
+    riov[0].len = sizeof got;
+    msg_init(&m, riov, 1);
+    ASSERT_EQ(ps_recvmsg(rx, &m, PS_MSG_PEEK | PS_MSG_OOB | PS_MSG_WAITALL), 64);
+    ASSERT_MEMEQ(got, data, 64);
+    memset(got, 0, sizeof got);
+    msg_init(&m, riov, 1);
+    ASSERT_EQ(ps_recvmsg(rx, &m, PS_MSG_OOB), 64); /* the peeked datagram is still there */
+    ASSERT_EQ(m.flags, 0);
+    ASSERT_MEMEQ(got, data, 64);
+    ASSERT_OK(ps_close(rx));
+    ASSERT_OK(ps_close(tx));
+}
+
 TEST(udp_recvmsg_without_buffers_takes_the_datagram_and_sets_trunc)
 {
     ps_addr ra, from;
@@ -861,6 +888,7 @@ TEST_LIST = {
     TEST_ENTRY(udp_datagram_longer_than_the_buffers_sets_trunc_and_keeps_the_first_bytes),
     TEST_ENTRY(udp_datagram_that_exactly_fits_the_buffers_has_no_trunc),
     TEST_ENTRY(udp_peek_at_a_long_datagram_sets_trunc_and_leaves_it_whole),
+    TEST_ENTRY(udp_recvmsg_ignores_oob_and_waitall_and_peeks_as_asked),
     TEST_ENTRY(udp_recvmsg_without_buffers_takes_the_datagram_and_sets_trunc),
     TEST_ENTRY(udp_sendmsg_to_an_address_of_the_other_family_fails),
     TEST_ENTRY(udp_sendmsg_without_buffers_sends_an_empty_datagram),

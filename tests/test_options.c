@@ -341,6 +341,59 @@ TEST(unknown_native_options_are_enoprotoopt)
     ASSERT_OK(ps_close(s));
 }
 
+/* A socket with a timeout is non-blocking underneath (always on Windows),
+ * and Microsoft's closesocket fails with WSAEWOULDBLOCK for a non-blocking
+ * socket with a positive linger whose data is not out yet, leaving the
+ * handle open. ps_close must still release it and linger as a blocking
+ * close does: the peer gets every byte and then an orderly EOF. */
+typedef struct counting_reader {
+    ps_socket *s;
+    size_t got;
+    ptrdiff_t last;
+} counting_reader;
+
+static void read_to_eof(void *arg)
+{
+    counting_reader *r = (counting_reader *)arg;
+    static char buf[65536];
+    int i;
+    for (i = 0; i < 1000000; i++) {
+        r->last = ps_recv(r->s, buf, sizeof buf, 0);
+        if (r->last <= 0)
+            return;
+        r->got += (size_t)r->last;
+    }
+}
+
+TEST(linger_positive_close_of_a_socket_with_a_timeout_delivers_everything_and_releases_it)
+{
+    enum { TOTAL = 8 * 1024 * 1024 };
+    ps_socket *c, *s;
+    char *data = (char *)malloc(TOTAL);
+    counting_reader r;
+    test_thread t;
+    size_t sent = 0;
+    ASSERT_NOT_NULL(data);
+    memset(data, 'L', TOTAL);
+    test_tcp_pair(PS_AF_INET, &c, &s);
+    ASSERT_OK(ps_setopt(s, PS_OPT_LINGER, 20));
+    ASSERT_OK(ps_settimeout(s, 20.0));
+    ASSERT_OK(ps_settimeout(c, 20.0));
+    r.s = c;
+    r.got = 0;
+    r.last = 1;
+    test_thread_spawn(&t, read_to_eof, &r);
+    ASSERT_OK(ps_sendall(s, data, TOTAL, 0, &sent));
+    ASSERT_EQ(sent, (size_t)TOTAL);
+    /* Much of it may still be in the buffers: the close lingers. */
+    ASSERT_OK(ps_close(s));
+    test_thread_join(&t);
+    ASSERT_EQ(r.last, 0);
+    ASSERT_EQ(r.got, (size_t)TOTAL);
+    ASSERT_OK(ps_close(c));
+    free(data);
+}
+
 /* ---- PS_OPT_LINGER 0: ps_close resets ---- */
 
 typedef struct waiting_recv {
@@ -445,5 +498,7 @@ TEST_LIST = {
     TEST_ENTRY(linger_0_close_resets_a_peer_waiting_in_recv),
     TEST_ENTRY(linger_0_close_then_a_later_recv_sees_the_reset_except_under_wine),
     TEST_ENTRY(linger_positive_close_delivers_the_data_then_an_orderly_eof),
+    TEST_ENTRY(
+        linger_positive_close_of_a_socket_with_a_timeout_delivers_everything_and_releases_it),
 };
 TEST_MAIN()

@@ -113,6 +113,57 @@ TEST(poll_reports_writable_again_once_the_peer_drains_a_full_buffer)
     ASSERT_OK(ps_close(s));
 }
 
+/* Out-of-band data shows in select()'s exceptfds, where Windows also
+ * reports a failed connect: a healthy connection whose peer sent an urgent
+ * byte while our send buffer is full is neither writable nor in error. */
+TEST(a_full_connection_with_urgent_data_waiting_is_not_reported_in_error)
+{
+    ps_socket *c, *s;
+    ps_pollfd p[1];
+    static char chunk[65536];
+    size_t queued = 0;
+    ptrdiff_t r;
+    char b;
+    int i;
+    double t0;
+    test_tcp_pair(PS_AF_INET, &c, &s);
+    ASSERT_OK(ps_settimeout(c, 0.0));
+    for (i = 0; i < 100000; i++) {
+        ptrdiff_t n = ps_send(c, chunk, sizeof chunk, 0);
+        if (n == PS_EAGAIN)
+            break;
+        ASSERT_OK(n);
+        queued += (size_t)n;
+    }
+    ASSERT_GT(queued, 0);
+    ASSERT_EQ(ps_send(s, "!", 1, PS_MSG_OOB), 1);
+    ASSERT_EQ(ps_send(s, "x", 1, 0), 1);
+    /* The normal byte sent after it has arrived: so has the urgent one. */
+    p[0] = entry(c, PS_POLLIN);
+    ASSERT_EQ(ps_poll(p, 1, SOON), 1);
+    p[0] = entry(c, PS_POLLOUT);
+    t0 = test_now();
+    ASSERT_EQ(ps_poll(p, 1, 0.3), 0);
+    ASSERT_EQ(p[0].revents, 0);
+    ASSERT_DBL_GE(test_now() - t0, 0.25); /* it waited, rather than reporting */
+    p[0] = entry(c, PS_POLLIN | PS_POLLOUT);
+    ASSERT_EQ(ps_poll(p, 1, 0.0), 1);
+    ASSERT_EQ(p[0].revents, PS_POLLIN);
+    /* A timed send waits out its timeout and says so. */
+    ASSERT_OK(ps_settimeout(c, 0.3));
+    for (i = 0, r = 1; i < 1000 && r > 0; i++) {
+        t0 = test_now();
+        r = ps_send(c, chunk, sizeof chunk, 0);
+    }
+    ASSERT_ERR(r, PS_ETIMEDOUT);
+    ASSERT_DBL_GE(test_now() - t0, 0.25);
+    ASSERT_OK(ps_settimeout(c, SOON));
+    ASSERT_EQ(ps_recv(c, &b, 1, 0), 1);
+    ASSERT_EQ(b, 'x');
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(s));
+}
+
 TEST(poll_reports_a_listener_readable_when_a_connection_is_pending)
 {
     ps_addr la;
@@ -720,6 +771,7 @@ TEST_LIST = {
     TEST_ENTRY(poll_reports_readable_only_once_data_arrives),
     TEST_ENTRY(poll_reports_a_connected_socket_writable_and_not_readable),
     TEST_ENTRY(poll_reports_writable_again_once_the_peer_drains_a_full_buffer),
+    TEST_ENTRY(a_full_connection_with_urgent_data_waiting_is_not_reported_in_error),
     TEST_ENTRY(poll_reports_a_listener_readable_when_a_connection_is_pending),
     TEST_ENTRY(poll_reports_a_udp_socket_readable_when_a_datagram_arrives),
     TEST_ENTRY(poll_reports_a_peers_close_as_readable_end_of_stream_or_hangup),

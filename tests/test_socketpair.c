@@ -138,6 +138,22 @@ TEST(unspec_pairs_pick_unix_where_it_works_and_loopback_elsewhere)
 #endif
 }
 
+/* Whatever makes the AF_UNIX attempt fail (on Windows: a temporary folder
+ * whose path sun_path cannot hold, such as one with a non-ASCII user
+ * name), a PS_AF_UNSPEC pair falls back to loopback; an explicit
+ * PS_AF_UNIX pair reports the failure. */
+TEST(unspec_pairs_fall_back_to_loopback_whatever_makes_af_unix_fail)
+{
+    ps_socket *pair[2] = {NULL, NULL};
+    ASSERT_OK(ps_diag_force(PS_DIAG_FORCE_UNIX_PAIR_FAILURE, 1));
+    check_pair(PS_AF_UNSPEC, PS_SOCK_STREAM, PS_AF_INET);
+    check_pair(PS_AF_UNSPEC, PS_SOCK_DGRAM, PS_AF_INET);
+    ASSERT_ERR(ps_socketpair(pair, PS_AF_UNIX, PS_SOCK_STREAM), PS_ENAMETOOLONG);
+    ASSERT_NULL(pair[0]);
+    ASSERT_NULL(pair[1]);
+    ASSERT_OK(ps_diag_force(PS_DIAG_FORCE_UNIX_PAIR_FAILURE, 0));
+}
+
 TEST(unix_pairs_work_on_posix_and_are_eafnosupport_without_af_unix)
 {
     ps_socket *pair[2] = {NULL, NULL};
@@ -481,6 +497,7 @@ TEST_LIST = {
     TEST_ENTRY(datagram_pairs_of_ipv4_work_everywhere),
     TEST_ENTRY(pairs_of_ipv6_work_where_there_is_ipv6),
     TEST_ENTRY(unspec_pairs_pick_unix_where_it_works_and_loopback_elsewhere),
+    TEST_ENTRY(unspec_pairs_fall_back_to_loopback_whatever_makes_af_unix_fail),
     TEST_ENTRY(unix_pairs_work_on_posix_and_are_eafnosupport_without_af_unix),
     TEST_ENTRY(pairs_take_the_default_timeout),
     TEST_ENTRY(stream_pairs_carry_megabytes_both_ways_at_once),

@@ -539,6 +539,42 @@ TEST(recv_after_own_shutdown_rd_returns_zero)
     ASSERT_OK(ps_close(s));
 }
 
+/* Data that arrives after shutdown(SHUT_RD): Linux keeps the connection
+ * (the bytes are dropped or kept unread) and both sides go on; Microsoft's
+ * shutdown page says Windows resets it (SD_RECEIVE, data queued or arriving
+ * later); Wine 8 does not. portsock passes PS_SHUT_RD to the OS and says
+ * so in the header: this shows what each platform does afterwards. */
+TEST(data_arriving_after_shutdown_rd_resets_the_connection_on_windows_only)
+{
+    ps_socket *c, *s;
+    char buf[8];
+    ptrdiff_t r;
+    test_tcp_pair(PS_AF_INET, &c, &s);
+    ASSERT_OK(ps_shutdown(c, PS_SHUT_RD));
+    ASSERT_EQ(ps_send(s, "late", 4, 0), 4);
+    test_sleep_ms(100); /* the bytes (and on Windows the reset) have arrived */
+    ASSERT_OK(ps_settimeout(s, 2.0));
+    r = ps_send(c, "out", 3, 0);
+    NOTE("send after data arrived behind SHUT_RD: %s", r < 0 ? ps_errname((int)r) : "OK");
+    if (r == 3) {
+        r = ps_recv(s, buf, sizeof buf, 0);
+        NOTE("the peer then receives: %s", r < 0 ? ps_errname((int)r) : "data or EOF");
+    }
+#ifdef _WIN32
+    if (!test_under_wine()) {
+        /* Windows: the connection was reset (one side or the other sees it). */
+        ASSERT_TRUE(r == PS_ECONNRESET || r == PS_ECONNABORTED || r == 0);
+    } else
+#endif
+    {
+        /* POSIX, and Wine 8, which does not reset: the connection goes on. */
+        ASSERT_EQ(r, 3);
+        ASSERT_MEMEQ(buf, "out", 3);
+    }
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(s));
+}
+
 /* POSIX names an unbound socket 0.0.0.0:0; Winsock fails with WSAEINVAL.
  * portsock gives the all-zero address on both. */
 TEST(getsockname_of_an_unbound_socket_is_the_zero_address)
@@ -576,6 +612,7 @@ TEST_LIST = {
     TEST_ENTRY(sockets_opened_lazily_survive_an_init_cleanup_pair),
     TEST_ENTRY(unix_stream_sockets_work_where_the_platform_has_them),
     TEST_ENTRY(recv_after_own_shutdown_rd_returns_zero),
+    TEST_ENTRY(data_arriving_after_shutdown_rd_resets_the_connection_on_windows_only),
     TEST_ENTRY(getsockname_of_an_unbound_socket_is_the_zero_address),
 };
 TEST_MAIN()

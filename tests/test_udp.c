@@ -250,6 +250,41 @@ TEST(unreachable_peer_does_not_break_a_udp_servers_next_recvfrom)
     ASSERT_OK(ps_close(s));
 }
 
+/* A connected UDP socket: POSIX reports the ICMP port unreachable of an
+ * earlier datagram to the next receive (ECONNREFUSED); on Windows the
+ * report is WSAECONNRESET, which portsock turns off on every IP datagram
+ * socket (SIO_UDP_CONNRESET), connected or not, so a connected UDP socket
+ * there never sees a refusal (row 17 of docs/windows-caveats.md). */
+TEST(connected_udp_sees_a_refusal_on_posix_and_never_on_windows)
+{
+    ps_addr gone;
+    ps_socket *t = udp(&gone), *c = udp(NULL);
+    char buf[16];
+    ptrdiff_t r;
+    int i;
+    ASSERT_OK(ps_close(t)); /* its port is now closed */
+    ASSERT_OK(ps_connect(c, &gone));
+    ASSERT_OK(ps_settimeout(c, 0.5));
+    r = ps_send(c, "ping", 4, 0);
+    ASSERT_EQ(r, 4);
+    /* Linux may report the refusal to the next send or the next receive. */
+    for (i = 0, r = 0; i < 3 && r >= 0; i++) {
+        r = ps_recv(c, buf, sizeof buf, 0);
+        if (r == PS_ETIMEDOUT)
+            break;
+        if (r >= 0)
+            FAILF("a datagram from a closed port: %d bytes", (int)r);
+    }
+    NOTE("receive on a connected UDP socket after a datagram to a closed port: %s",
+         ps_errname((int)r));
+#ifdef _WIN32
+    ASSERT_ERR(r, PS_ETIMEDOUT);
+#else
+    ASSERT_ERR(r, PS_ECONNREFUSED);
+#endif
+    ASSERT_OK(ps_close(c));
+}
+
 TEST_LIST = {
     TEST_ENTRY(round_trip_reports_the_senders_address),
     TEST_ENTRY(recvfrom_with_a_null_address_and_plain_recv_work),
@@ -264,5 +299,6 @@ TEST_LIST = {
     TEST_ENTRY(recv_on_an_unbound_udp_socket_times_out_on_posix),
     TEST_ENTRY(listen_on_a_datagram_socket_is_enotsup),
     TEST_ENTRY(unreachable_peer_does_not_break_a_udp_servers_next_recvfrom),
+    TEST_ENTRY(connected_udp_sees_a_refusal_on_posix_and_never_on_windows),
 };
 TEST_MAIN()

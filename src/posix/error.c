@@ -65,6 +65,7 @@ int ps__sys_error_from_native(int native)
     case ENOENT: return PS_ENOENT;
     case ENOTDIR: return PS_ENOENT; /* a directory in an AF_UNIX path is missing */
     case ENAMETOOLONG: return PS_ENAMETOOLONG;
+    case EBUSY: return PS_EBUSY;
     case EROFS:
         return PS_EACCES; /* an AF_UNIX path cannot be created there */
     /* EIO, ELOOP, ...: the number stays (PS_ESYSERR - n). */
@@ -115,6 +116,7 @@ int ps__sys_native_from_error(int err)
 #endif
     case PS_ENOENT: return ENOENT;
     case PS_ENAMETOOLONG: return ENAMETOOLONG;
+    case PS_EBUSY: return EBUSY;
     default: return ps__error_native(err); /* a kept errno, else 0 */
     }
 }

@@ -132,10 +132,12 @@ int ps__sys_getsockopt_native(ps_native h, int level, int name, void *v, size_t 
     return 0;
 }
 
-int ps__sys_server_prepare(ps_native h)
+int ps__sys_server_prepare(ps_native h, int exclusive)
 {
     /* Lets a restarted server bind while old connections sit in TIME_WAIT;
-     * on POSIX it does not let a second listener share the port. */
+     * on POSIX it does not let a second listener share the port, so the
+     * port is exclusive either way. */
     int on = 1;
+    (void)exclusive;
     return ps__sys_setsockopt_native(h, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 }

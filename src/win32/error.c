@@ -71,6 +71,7 @@ int ps__sys_error_from_native(int native)
     case ERROR_FILE_NOT_FOUND: return PS_ENOENT; /* AF_UNIX path */
     case ERROR_PATH_NOT_FOUND: return PS_ENOENT;
     case ERROR_ACCESS_DENIED: return PS_EACCES;
+    case ERROR_BUSY: return PS_EBUSY;
 
     /* Kept as PS_ESYSERR - n: WSAEINTR (a blocking call cancelled by
      * WSACancelBlockingCall, not a signal: never retried), WSAETOOMANYREFS,
@@ -128,6 +129,7 @@ int ps__sys_native_from_error(int err)
     case PS_ENOENT: return ERROR_FILE_NOT_FOUND;
     case PS_ENFILE: return WSAEPROCLIM;
     case PS_ENAMETOOLONG: return WSAENAMETOOLONG;
+    case PS_EBUSY: return ERROR_BUSY;
     default: return ps__error_native(err); /* a kept WSA code; 0 for PS_EUNKNOWN */
     }
 }

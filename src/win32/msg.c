@@ -150,9 +150,14 @@ static ptrdiff_t ps__recv_dgram(SOCKET s, ps_msg *msg, int native)
     wm.Control.len = copy                           ? (ULONG)sizeof own.bytes
                      : capacity > (size_t)ULONG_MAX ? ULONG_MAX
                                                     : (ULONG)capacity;
-    /* A datagram is whole anyway: MSG_WAITALL means nothing here, and
-     * Winsock would refuse it. */
-    wm.dwFlags = (ULONG)(native & ~MSG_WAITALL);
+    /* WSARecvMsg takes MSG_PEEK alone as an input flag (its page): a
+     * datagram is whole anyway (MSG_WAITALL means nothing) and has no
+     * urgent data: MSG_OOB is dropped, as Linux ignores it on UDP. */
+    wm.dwFlags = (ULONG)(native & MSG_PEEK);
+    /* The control buffer is zeroed first: a call that fails with
+     * WSAEMSGSIZE (a datagram cut short) may leave it as it was, and what
+     * is read from it afterwards must not be stale bytes. */
+    memset(wm.Control.buf, 0, wm.Control.len);
     rc = ps__wsarecvmsg.fn.recvmsg(s, &wm, &got, NULL, NULL);
     err = rc == SOCKET_ERROR ? WSAGetLastError() : 0;
     ps__bufs_free(&v);

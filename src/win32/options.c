@@ -161,7 +161,7 @@ int ps__sys_getsockopt_native(ps_native h, int level, int name, void *v, size_t 
     return 0;
 }
 
-int ps__sys_server_prepare(ps_native h)
+int ps__sys_server_prepare(ps_native h, int exclusive)
 {
     /* Windows' SO_REUSEADDR is not the POSIX one: it lets a socket bind a
      * port that another one, even another process's listener, holds, and
@@ -171,6 +171,8 @@ int ps__sys_server_prepare(ps_native h)
      * price, per the Windows documentation: the port may stay unbindable
      * while connections an earlier holder accepted are still closing.) */
     BOOL on = TRUE;
+    if (!exclusive)
+        return 0;
     if (setsockopt(PS__SOCK(h), SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&on, sizeof on) ==
         SOCKET_ERROR)
         return ps__win_last_error();

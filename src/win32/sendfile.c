@@ -53,6 +53,12 @@ static int64_t ps__transmit_error(int err)
  * the core's read + send loop, which honours the deadline. (Winsock cannot
  * say whether a socket blocks: the core tells, in `nonblocking`.)
  *
+ * Client editions of Windows run at most two TransmitFile calls at once,
+ * system-wide, and queue the others (TransmitFile's page): a blocking
+ * ps_sendfile may wait behind other processes' transfers, as a blocking
+ * call may wait for ever anyway. A socket with a timeout never queues
+ * there (the copy loop serves it, within the deadline).
+ *
  * The socket was created with WSA_FLAG_OVERLAPPED, so TransmitFile runs
  * overlapped: the offset goes in the OVERLAPPED structure (the FILE's own
  * position is not used; the core sets it afterwards), and the call waits
@@ -66,7 +72,7 @@ int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count, 
     HANDLE file;
     DWORD sent = 0, oflags = 0;
     uint64_t len;
-    int fd, err = 0;
+    int fd, err;
     if (count == 0)
         return 0;
     fd = _fileno(f);
@@ -98,15 +104,26 @@ int64_t ps__sys_sendfile(ps_native h, FILE *f, uint64_t offset, uint64_t count, 
         return PS_ENOMEM;
     if (!ps__transmitfile.fn.transmitfile(s, file, (DWORD)len, 0, &ov, NULL, 0)) {
         err = WSAGetLastError();
-        if (err == WSA_IO_PENDING || err == ERROR_IO_PENDING)
-            err = 0;
+        if (err != WSA_IO_PENDING && err != ERROR_IO_PENDING) {
+            /* Refused before it started: nothing went out, and the copy
+             * loop may serve the call (see ps__transmit_error). */
+            CloseHandle(ov.hEvent);
+            return ps__transmit_error(err);
+        }
     }
     /* Completed at once or pending: the count comes from the completion,
      * waited for here (the one blocking wait of this call). */
-    if (err == 0 && !WSAGetOverlappedResult(s, &ov, &sent, TRUE, &oflags))
+    if (!WSAGetOverlappedResult(s, &ov, &sent, TRUE, &oflags)) {
         err = WSAGetLastError();
+        CloseHandle(ov.hEvent);
+        /* Failed once under way: part of the file may be out. The bytes
+         * it counts are reported (the next call meets the error again),
+         * and the error is never PS_ENOTSUP, whose copy loop would send
+         * from a position before bytes the peer already has. */
+        if (sent > 0)
+            return (int64_t)sent;
+        return err == WSAESHUTDOWN ? PS_EPIPE : ps__sys_error_from_native(err);
+    }
     CloseHandle(ov.hEvent);
-    if (err != 0)
-        return ps__transmit_error(err);
     return (int64_t)sent;
 }

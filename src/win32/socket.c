@@ -87,6 +87,17 @@ int ps__win_set_nonblocking(SOCKET s, int on)
     return 0;
 }
 
+int ps__win_clear_kernel_timeouts(SOCKET s)
+{
+    DWORD zero = 0; /* milliseconds; 0 waits for ever */
+    if (setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&zero, (int)sizeof zero) ==
+            SOCKET_ERROR ||
+        setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&zero, (int)sizeof zero) ==
+            SOCKET_ERROR)
+        return ps__win_last_error();
+    return 0;
+}
+
 /* Windows waits for every timeout with select (the core's wait-timed
  * path): Microsoft documents a socket whose SO_RCVTIMEO / SO_SNDTIMEO
  * expired as left in an indeterminate state, so the kernel's own timeouts
@@ -94,8 +105,16 @@ int ps__win_set_nonblocking(SOCKET s, int on)
 int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
 {
     int nonblocking = timeout != PS_TIMEOUT_NONE;
-    (void)old_kernel;
-    if (old != old /* NaN: unknown */ || nonblocking != (old != PS_TIMEOUT_NONE)) {
+    int unknown = old != old; /* NaN: an adopted or duplicated handle */
+    /* An adopted socket may carry SO_RCVTIMEO / SO_SNDTIMEO from its
+     * creator: cleared, since a blocking call that ran into one would
+     * leave the socket indeterminate and portsock's own deadlines rule. */
+    if (old_kernel || unknown) {
+        int rc = ps__win_clear_kernel_timeouts(PS__SOCK(h));
+        if (rc < 0)
+            return rc;
+    }
+    if (unknown || nonblocking != (old != PS_TIMEOUT_NONE)) {
         int rc = ps__win_set_nonblocking(PS__SOCK(h), nonblocking);
         if (rc < 0)
             return rc;
@@ -122,6 +141,22 @@ int ps__win_no_inherit(SOCKET s)
     if (!SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0))
         return ps__sys_error_from_native((int)GetLastError());
     return 0;
+}
+
+/* An accepted socket: the flag is cleared only when it is set. Accepted
+ * sockets copy the listener's flag, so a listener made here hands on a
+ * clear one, and SetHandleInformation on a socket handle can fail under a
+ * layered service provider (whose handles are not the base provider's):
+ * a connection that is already non-inheritable is never dropped for that.
+ * Only a socket known to be inheritable that cannot be fixed is. */
+static int ps__accepted_no_inherit(SOCKET s)
+{
+    DWORD flags = 0;
+    /* A handle the kernel does not know (a provider's own) is no handle
+     * CreateProcess could hand on either. */
+    if (!GetHandleInformation((HANDLE)s, &flags) || !(flags & HANDLE_FLAG_INHERIT))
+        return 0;
+    return ps__win_no_inherit(s);
 }
 
 SOCKET ps__win_open(int af, int st, int protocol, WSAPROTOCOL_INFOW *info)
@@ -181,9 +216,31 @@ int ps__sys_socket(ps_native *out, int family, int type, int protocol, int nonbl
     return 0;
 }
 
+/* Microsoft's closesocket page: with SO_LINGER on and a non-zero time, a
+ * non-blocking socket (every socket with a timeout here) whose close cannot
+ * finish at once fails with WSAEWOULDBLOCK, and the handle stays open with
+ * no disconnect started. POSIX close() lingers whatever the mode, so the
+ * same is done here: blocking mode, then the close again, which waits up
+ * to the linger time as a blocking socket's does. Should that fail too,
+ * linger goes off (a graceful close in the background) and the handle is
+ * released all the same: ps_close never leaves a socket open behind a
+ * freed object. */
 int ps__sys_close(ps_native h)
 {
-    if (closesocket(PS__SOCK(h)) == SOCKET_ERROR)
+    SOCKET s = PS__SOCK(h);
+    struct linger off;
+    int err;
+    if (closesocket(s) == 0)
+        return 0;
+    err = WSAGetLastError();
+    if (err != WSAEWOULDBLOCK)
+        return ps__sys_error_from_native(err);
+    if (ps__win_set_nonblocking(s, 0) == 0 && closesocket(s) == 0)
+        return 0;
+    off.l_onoff = 0;
+    off.l_linger = 0;
+    setsockopt(s, SOL_SOCKET, SO_LINGER, (const char *)&off, (int)sizeof off);
+    if (closesocket(s) == SOCKET_ERROR)
         return ps__win_last_error();
     return 0;
 }
@@ -256,7 +313,7 @@ int ps__sys_accept(ps_native h, ps_native *conn, ps_addr *peer, int nonblocking,
      * listener's differs from the mode asked for (each is a system call, a
      * wineserver round trip under Wine). The core's view of the listener's
      * mode is the one ps__sys_set_timeout already trusts. */
-    rc = ps__win_no_inherit(c);
+    rc = ps__accepted_no_inherit(c);
     if (rc == 0 && nonblocking != listener_nonblocking)
         rc = ps__win_set_nonblocking(c, nonblocking);
     if (rc < 0) {

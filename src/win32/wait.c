@@ -17,14 +17,48 @@
  * that no timeval field can overflow (long is 32 bits on Windows). */
 #define PS__WAIT_CHUNK 86400.0
 
-static int ps__select(SOCKET s, int events, double timeout)
+/* A socket select() put in exceptfds: a non-blocking connect that failed,
+ * or out-of-band data on an established connection (select's page: OOB
+ * data is reported there too, unless SO_OOBINLINE). Only a socket that is
+ * not connected can be the first; getpeername tells them apart without
+ * reading (and, on Windows, clearing) SO_ERROR, which the connect's caller
+ * reads next. */
+static int ps__connected(SOCKET s)
+{
+    SOCKADDR_STORAGE ss;
+    int len = (int)sizeof ss;
+    return getpeername(s, (struct sockaddr *)&ss, &len) == 0;
+}
+
+/* timeout (>= 0) as select()'s timeval, rounded up to whole microseconds
+ * (a wait rounded down to 0 would return at once and make the caller spin
+ * until the deadline), at most PS__WAIT_CHUNK (long is 32 bits here). */
+static struct timeval *ps__timeval(struct timeval *tv, double timeout)
+{
+    double usec;
+    if (timeout < 0.0)
+        return NULL;
+    usec = ceil((timeout < PS__WAIT_CHUNK ? timeout : PS__WAIT_CHUNK) * 1e6);
+    tv->tv_sec = (long)(usec / 1e6);
+    tv->tv_usec = (long)(usec - (double)tv->tv_sec * 1e6);
+    if (tv->tv_usec >= 1000000) {
+        tv->tv_sec++;
+        tv->tv_usec -= 1000000;
+    }
+    return tv;
+}
+
+/* One select() for one socket; *oob is set when the socket was in
+ * exceptfds alone and is connected (out-of-band data, not a failure). */
+static int ps__select_once(SOCKET s, int events, int watch_ex, double timeout, int *oob)
 {
     fd_set rd, wr, ex;
-    struct timeval tv, *ptv = NULL;
+    struct timeval tv;
     int n;
     FD_ZERO(&rd);
     FD_ZERO(&wr);
     FD_ZERO(&ex);
+    *oob = 0;
     if (events & PS__WAIT_READ)
         FD_SET(s, &rd);
     if (events & PS__WAIT_WRITE) {
@@ -33,28 +67,39 @@ static int ps__select(SOCKET s, int events, double timeout)
          * pending out-of-band data, which would wake a read wait again and
          * again while no normal data is there. */
         FD_SET(s, &wr);
-        FD_SET(s, &ex);
+        if (watch_ex)
+            FD_SET(s, &ex);
     }
-    if (timeout >= 0.0) {
-        /* Rounded up to whole microseconds: a wait rounded down to 0 would
-         * return at once and make the caller spin until the deadline. */
-        double usec = ceil(timeout * 1e6);
-        tv.tv_sec = (long)(usec / 1e6);
-        tv.tv_usec = (long)(usec - (double)tv.tv_sec * 1e6);
-        if (tv.tv_usec >= 1000000) {
-            tv.tv_sec++;
-            tv.tv_usec -= 1000000;
-        }
-        ptv = &tv;
-    }
-    /* The first argument is ignored by Winsock. */
-    n = select(0, &rd, &wr, &ex, ptv);
+    /* The first argument is ignored by Winsock; a set with nothing to
+     * watch is passed as NULL, as select's page asks. */
+    n = select(0, rd.fd_count ? &rd : NULL, wr.fd_count ? &wr : NULL, ex.fd_count ? &ex : NULL,
+               ps__timeval(&tv, timeout));
     if (n == SOCKET_ERROR) {
         int err = WSAGetLastError();
         /* A wait cancelled from outside counts as interrupted. */
         return err == WSAEINTR ? 0 : ps__sys_error_from_native(err);
     }
+    if (n > 0 && !FD_ISSET(s, &rd) && !FD_ISSET(s, &wr) && ps__connected(s)) {
+        *oob = 1;
+        return 0;
+    }
     return n > 0 ? 1 : 0;
+}
+
+/* A write wait watches exceptfds for a failed connect; once out-of-band
+ * data shows there instead (a peer's urgent byte while our send buffer is
+ * full), the rest of the wait goes without it, so that the wait neither
+ * reports an error on a healthy connection nor returns at once again and
+ * again until the deadline. At most two select() calls. */
+static int ps__select(SOCKET s, int events, double timeout)
+{
+    double deadline = timeout > 0.0 ? ps__sys_monotonic() + timeout : 0.0;
+    int oob, rc = ps__select_once(s, events, 1, timeout, &oob);
+    if (rc != 0 || !oob || timeout == 0.0)
+        return rc;
+    if (timeout > 0.0 && (timeout = deadline - ps__sys_monotonic()) <= 0.0)
+        return 0;
+    return ps__select_once(s, events, 0, timeout, &oob);
 }
 
 int ps__sys_wait(ps_native h, int events, double timeout)
@@ -296,11 +341,18 @@ static int ps__select_around_stale(ps__pollitem *items, size_t n, size_t valid, 
     return stale + (rc > 0 ? rc : 0);
 }
 
-static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double timeout)
+/* One select() over the items. A writer is watched in exceptfds too (a
+ * failed connect shows only there) unless quiet[i] says its connection
+ * showed out-of-band data there before. A connected writer found in
+ * exceptfds alone has out-of-band data, which nobody asked about: it is
+ * not reported, and is marked in *quiet (allocated on first need) and
+ * counted in *oob, so that the caller can wait again without it. */
+static int ps__select_poll_once(ps__pollitem *items, size_t n, size_t valid, double timeout,
+                                unsigned char **quiet, int *oob)
 {
     size_t setsize = offsetof(fd_set, fd_array) + valid * sizeof(SOCKET);
     fd_set *rd, *wr, *ex;
-    struct timeval tv, *ptv = NULL;
+    struct timeval tv;
     char *mem;
     size_t i;
     int rc, count = 0;
@@ -326,7 +378,8 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
              * which would wake a reader again and again (poll() reports it
              * as POLLPRI, which portsock does not ask for). */
             ps__set_array(wr)[wr->fd_count++] = s;
-            ps__set_array(ex)[ex->fd_count++] = s;
+            if (!*quiet || !(*quiet)[i])
+                ps__set_array(ex)[ex->fd_count++] = s;
         }
     }
     ps__set_sort(rd);
@@ -337,23 +390,12 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
         ps__free(mem);
         return ps__poll_sleep(timeout);
     }
-    if (timeout >= 0.0) {
-        /* Whole microseconds, rounded up; at most PS__WAIT_CHUNK at once
-         * (long is 32 bits here): the caller's deadline loop goes on. */
-        double usec = ceil((timeout < PS__WAIT_CHUNK ? timeout : PS__WAIT_CHUNK) * 1e6);
-        tv.tv_sec = (long)(usec / 1e6);
-        tv.tv_usec = (long)(usec - (double)tv.tv_sec * 1e6);
-        if (tv.tv_usec >= 1000000) {
-            tv.tv_sec++;
-            tv.tv_usec -= 1000000;
-        }
-        ptv = &tv;
-    }
     ps__win_diag_count(PS_DIAG_POLL_SELECT);
     /* The first argument is ignored by Winsock; an empty set is passed as
      * NULL, as select() requires. */
+    /* At most PS__WAIT_CHUNK at once: the caller's deadline loop goes on. */
     rc = select(0, rd->fd_count ? rd : NULL, wr->fd_count ? wr : NULL, ex->fd_count ? ex : NULL,
-                ptv);
+                ps__timeval(&tv, timeout));
     if (rc == SOCKET_ERROR) {
         rc = ps__poll_failed(items, n, WSAGetLastError());
         if (rc > 0)
@@ -377,10 +419,21 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
                     if (w)
                         r |= PS_POLLOUT;
                     /* In exceptfds but not writable: the connect failed
-                     * (PS_OPT_ERROR says why). Writable and in exceptfds:
-                     * out-of-band data, which nobody asked about. */
-                    else if (ps__set_has(ex, s))
-                        r |= PS_POLLOUT | PS_POLLERR;
+                     * (PS_OPT_ERROR says why), unless the socket is
+                     * connected, when it is out-of-band data. Writable and
+                     * in exceptfds: out-of-band data too. */
+                    else if (ps__set_has(ex, s)) {
+                        if (!ps__connected(s))
+                            r |= PS_POLLOUT | PS_POLLERR;
+                        else {
+                            if (!*quiet)
+                                *quiet = (unsigned char *)ps__calloc(n, 1);
+                            /* Without memory: PS_ENOMEM (ps__select_poll). */
+                            if (*quiet != NULL)
+                                (*quiet)[i] = 1;
+                            ++*oob;
+                        }
+                    }
                 }
             }
             items[i].revents = r;
@@ -389,6 +442,30 @@ static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double t
         rc = count;
     }
     ps__free(mem);
+    return rc;
+}
+
+/* select() over the items; a wait that only out-of-band data ended goes
+ * on without those sockets in exceptfds (see ps__select). Each round
+ * quiets at least one more socket, so there are at most n + 1. */
+static int ps__select_poll(ps__pollitem *items, size_t n, size_t valid, double timeout)
+{
+    double deadline = timeout > 0.0 ? ps__sys_monotonic() + timeout : 0.0;
+    unsigned char *quiet = NULL;
+    int rc, oob;
+    for (;;) {
+        oob = 0;
+        rc = ps__select_poll_once(items, n, valid, timeout, &quiet, &oob);
+        if (rc != 0 || oob == 0 || timeout == 0.0)
+            break;
+        if (!quiet) {
+            rc = PS_ENOMEM; /* the same select() would return at once again */
+            break;
+        }
+        if (timeout > 0.0 && (timeout = deadline - ps__sys_monotonic()) <= 0.0)
+            break;
+    }
+    ps__free(quiet);
     return rc;
 }
 
@@ -470,6 +547,7 @@ void ps__sys_pollset_free(ps__pollset *set)
 {
     if (set) {
         ps__free(set->fds);
+        ps__free(set->ready);
         ps__free(set);
     }
 }

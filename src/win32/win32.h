@@ -89,6 +89,8 @@ int ps__win_datagram_defaults(SOCKET s);
 
 /* FIONBIO on or off. */
 int ps__win_set_nonblocking(SOCKET s, int on);
+/* SO_RCVTIMEO and SO_SNDTIMEO back to 0 (none). */
+int ps__win_clear_kernel_timeouts(SOCKET s);
 
 /* A Winsock extension function, loaded through
  * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) once for the process, as
