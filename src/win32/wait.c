@@ -547,7 +547,6 @@ void ps__sys_pollset_free(ps__pollset *set)
 {
     if (set) {
         ps__free(set->fds);
-        ps__free(set->ready);
         ps__free(set);
     }
 }
