@@ -652,8 +652,12 @@ PS_API double ps_gettimeout(const ps_socket *s);
 PS_API int ps_setblocking(ps_socket *s, int blocking);
 /* 0 when the timeout is 0.0, else 1 (as Python's getblocking()). */
 PS_API int ps_getblocking(const ps_socket *s);
-/* The timeout new sockets start with; invalid values are ignored. */
-PS_API void ps_setdefaulttimeout(double seconds);
+/* The timeout new sockets start with (created, accepted, adopted, paired),
+ * as Python's socket.setdefaulttimeout(): 0, or PS_EINVAL for a value
+ * ps_settimeout would refuse, which leaves the default unchanged. Safe from
+ * any thread, at any time: a socket takes the default once, when it is made. */
+PS_API int ps_setdefaulttimeout(double seconds);
+/* The default timeout (PS_TIMEOUT_NONE until set). */
 PS_API double ps_getdefaulttimeout(void);
 
 /* ------------------------------------------------------------------------ */

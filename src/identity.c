@@ -19,8 +19,10 @@ int ps_socket_from_native(ps_socket **out, ps_native h)
     rc = ps__socket_wrap(out, h, family, type, PS_TIMEOUT_NONE);
     if (rc < 0)
         return rc;
-    /* Whatever mode h was in, it takes the default timeout's. */
-    (*out)->kernel_timed = 1; /* unknown: clear any kernel timeouts */
+    /* Whatever mode h was in, it takes the default timeout's. Another
+     * object (or program) may use the same socket: kernel timeouts it set
+     * stay, and this object never relies on the mode (timeout.c). */
+    (*out)->shared = 1;
     rc = ps__apply_timeout(*out, NAN, timeout);
     if (rc < 0) {
         /* On failure the caller still owns h. */
@@ -49,10 +51,17 @@ int ps_dup(ps_socket *s, ps_socket **out)
         return rc;
     }
     /* The duplicate is the same socket underneath, whose mode it shares
-     * (POSIX, and Wine at least); setting it once more makes sure of it
-     * where a duplicate would start in a mode of its own. */
-    (*out)->kernel_timed = s->kernel_timed;
-    rc = ps__apply_timeout(*out, NAN, s->timeout);
+     * (POSIX, and Wine at least): from now on both objects are shared, so
+     * neither is kernel-timed nor relies on the mode the other sets. The
+     * mode is set once more for the duplicate where it would start in a
+     * mode of its own. */
+    (*out)->shared = 1;
+    rc = ps__apply_timeout(*out, NAN, ps__load_double(&s->timeout));
+    if (rc == 0 && !ps__load_int(&s->shared)) {
+        ps__store_int(&s->shared, 1);
+        if (ps__load_int(&s->kernel_timed))
+            rc = ps__apply_timeout(s, ps__load_double(&s->timeout), ps__load_double(&s->timeout));
+    }
     if (rc < 0) {
         ps__socket_release(*out);
         *out = NULL;

@@ -24,6 +24,9 @@ int ps__posix_msg_flags(int flags)
         native |= MSG_WAITALL;
     if (flags & PS_MSG_OOB)
         native |= MSG_OOB;
+    /* Per call: the socket's own mode may be anybody's (timeout.c). */
+    if (flags & PS__MSG_DONTWAIT)
+        native |= MSG_DONTWAIT;
     return native;
 }
 

@@ -70,7 +70,9 @@ ptrdiff_t ps__sys_recvmsg(ps_native h, ps_msg *msg, int flags, int type)
     ssize_t n;
     if (!iov)
         return PS_ENOMEM;
-    ps__posix_diag[type == PS_SOCK_STREAM ? PS_DIAG_RECVMSG_STREAM : PS_DIAG_RECVMSG_DGRAM]++;
+    ps__add_u64(
+        &ps__posix_diag[type == PS_SOCK_STREAM ? PS_DIAG_RECVMSG_STREAM : PS_DIAG_RECVMSG_DGRAM],
+        1);
 #ifdef MSG_CMSG_CLOEXEC
     native |= MSG_CMSG_CLOEXEC; /* atomic: no fork+exec can inherit them */
 #endif

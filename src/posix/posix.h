@@ -15,6 +15,7 @@
 #include <sys/un.h>
 
 #include "../sys.h"
+#include "../atomic.h"
 
 /* Linux and the BSDs take SOCK_CLOEXEC / SOCK_NONBLOCK in socket() and
  * accept4(); elsewhere (macOS) they are set with fcntl/ioctl afterwards. */

@@ -91,11 +91,12 @@ int ps__win_set_nonblocking(SOCKET s, int on)
  * path): Microsoft documents a socket whose SO_RCVTIMEO / SO_SNDTIMEO
  * expired as left in an indeterminate state, so the kernel's own timeouts
  * are never used. A positive timeout is non-blocking mode, like 0.0. */
-int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
+int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout, int shared)
 {
-    int nonblocking = timeout != PS_TIMEOUT_NONE;
+    int nonblocking = ps__mode_nonblocking(timeout, 0);
     (void)old_kernel;
-    if (old != old /* NaN: unknown */ || nonblocking != (old != PS_TIMEOUT_NONE)) {
+    (void)shared;
+    if (old != old /* NaN: unknown */ || nonblocking != ps__mode_nonblocking(old, 0)) {
         int rc = ps__win_set_nonblocking(PS__SOCK(h), nonblocking);
         if (rc < 0)
             return rc;
@@ -103,13 +104,20 @@ int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
     return 0;
 }
 
-int ps__sys_set_op_timeout(ps_native h, int events, double seconds)
+/* FIONBIO cannot be read back. A blocking call that runs out of an
+ * SO_RCVTIMEO fails with WSAETIMEDOUT, so WSAEWOULDBLOCK always means
+ * non-blocking mode. */
+int ps__sys_is_nonblocking(ps_native h)
 {
-    /* Never called: no socket is kernel-timed here. */
     (void)h;
-    (void)events;
-    (void)seconds;
-    return PS_ENOTSUP;
+    return 1;
+}
+
+/* Winsock has no per-call MSG_DONTWAIT: every call follows the socket's
+ * mode, so the core waits before a timed call on a shared socket. */
+int ps__sys_dontwait_per_call(void)
+{
+    return 0;
 }
 
 /* Sockets from socket() are inheritable on Windows: a child process started
