@@ -242,7 +242,17 @@ static void own_timeout_with_a_sharer(int adopted, double mine, double theirs)
     r = timed_recv(c, &dt);
     NOTE("%s sharer at %g, own timeout %g: recv %s after %.3f s", adopted ? "adopted" : "ps_dup",
          theirs, mine, r < 0 ? ps_errname((int)r) : "data", dt);
-    if (mine == PS_TIMEOUT_NONE) {
+#ifdef _WIN32
+    if (adopted && mine > 0.0 && theirs == PS_TIMEOUT_NONE) {
+        /* docs/windows-caveats.md: c does not know that a handle duplicated
+         * outside portsock shares its socket, and Winsock has no per-call
+         * non-blocking flag: c's timed recv tries first and, on the socket
+         * the other object made blocking, waits for the byte. */
+        ASSERT_EQ(r, 1);
+        ASSERT_DBL_GE(dt, 1.5);
+    } else
+#endif
+        if (mine == PS_TIMEOUT_NONE) {
         ASSERT_EQ(r, 1); /* waited for the byte: never PS_EAGAIN */
         ASSERT_DBL_GE(dt, 0.2);
     } else if (mine == 0.0) {
