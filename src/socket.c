@@ -195,8 +195,9 @@ int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
         return rc;
     }
     /* The new socket takes the default timeout, not the listener's, though
-     * Linux hands the listener's kernel timeouts on to it. */
-    (*conn)->kernel_timed = ps__load_int(&s->kernel_timed);
+     * Linux hands the listener's kernel timeouts on to it: portsock's, or,
+     * on a shared listener, maybe another user's (cleared all the same). */
+    (*conn)->kernel_timed = ps__load_int(&s->kernel_timed) || ps__load_int(&s->shared);
     if (timeout > 0.0 || (*conn)->kernel_timed)
         rc = ps__apply_timeout(*conn, (*conn)->timeout, timeout);
     if (rc < 0) {
