@@ -96,16 +96,19 @@ typedef ptrdiff_t (*ps__try_fn)(ps_socket *s, void *ctx, int dontwait);
  * the time already spent is then needed. */
 static inline int ps__begin(ps_socket *s, int events, ps__deadline *d)
 {
-    d->timeout = ps__load_double(&s->timeout);
-    if (d->timeout > 0.0 && ps__load_int(&s->kernel_timed)) {
+    double timeout = ps__load_double(&s->timeout);
+    d->timeout = timeout;
+    d->kernel = 0;
+    d->dontwait = 0;
+    if (timeout < 0.0)
+        return 1; /* blocking: the try waits by itself */
+    if (timeout > 0.0 && ps__load_int(&s->kernel_timed)) {
         d->kernel = 1;
-        d->dontwait = 0;
-        d->at = ps__sys_monotonic() + d->timeout;
+        d->at = ps__sys_monotonic() + timeout;
         return 1;
     }
-    d->kernel = 0;
-    d->dontwait = d->timeout >= 0.0;
-    return !(d->dontwait && ps__load_int(&s->shared) &&
+    d->dontwait = 1;
+    return !(ps__load_int(&s->shared) &&
              ((events & PS__RUN_MODE_BOUND) || !ps__sys_dontwait_per_call()));
 }
 
@@ -131,9 +134,24 @@ static inline ptrdiff_t ps__run_inline(ps_socket *s, int events, ps__try_fn try_
                                        ps__deadline *d)
 {
     ptrdiff_t n;
-    if (d->timeout != PS__TIMEOUT_UNSET || !ps__begin(s, events, d))
+    /* ps__begin, with each try's flag a constant; a shared socket and a
+     * later piece go to ps__run. */
+    if (d->timeout != PS__TIMEOUT_UNSET)
         return ps__run(s, events, try_op, ctx, d);
-    n = try_op(s, ctx, d->dontwait);
+    d->timeout = ps__load_double(&s->timeout);
+    if (d->timeout < 0.0) {
+        n = try_op(s, ctx, 0);
+    } else if (d->timeout > 0.0 && ps__load_int(&s->kernel_timed)) {
+        d->kernel = 1;
+        d->at = ps__sys_monotonic() + d->timeout;
+        n = try_op(s, ctx, 0);
+    } else if (!ps__load_int(&s->shared)) {
+        d->dontwait = 1;
+        n = try_op(s, ctx, 1);
+    } else {
+        d->timeout = PS__TIMEOUT_UNSET;
+        return ps__run(s, events, try_op, ctx, d);
+    }
     if (n != PS_EAGAIN && n != PS__EINTR)
         return n;
     return ps__run_after(s, events, try_op, ctx, d, n);

@@ -162,19 +162,23 @@ static int ps__await(const ps_socket *s, int events, ps__deadline *d, ptrdiff_t 
 
 PS__HOT ptrdiff_t ps__run(ps_socket *s, int events, ps__try_fn try_op, void *ctx, ps__deadline *d)
 {
+    ptrdiff_t n = PS__WAIT_FIRST;
     if (d->timeout == PS__TIMEOUT_UNSET) {
         if (ps__begin(s, events, d))
-            return ps__run_after(s, events, try_op, ctx, d, try_op(s, ctx, d->dontwait));
-        return ps__run_after(s, events, try_op, ctx, d, PS__WAIT_FIRST);
+            n = try_op(s, ctx, d->dontwait);
+    } else {
+        /* A later piece of the same operation (a sendall's): it has the
+         * rest of the time, on the wait path (a kernel-timed try would
+         * have it all). */
+        d->kernel = 0;
+        d->dontwait = d->timeout >= 0.0;
+        if (!(d->dontwait && ps__load_int(&s->shared) &&
+              ((events & PS__RUN_MODE_BOUND) || !ps__sys_dontwait_per_call())))
+            n = try_op(s, ctx, d->dontwait);
     }
-    /* A later piece of the same operation (a sendall's): it has the rest of
-     * the time, on the wait path (a kernel-timed try would have it all). */
-    d->kernel = 0;
-    d->dontwait = d->timeout >= 0.0;
-    if (d->dontwait && ps__load_int(&s->shared) &&
-        ((events & PS__RUN_MODE_BOUND) || !ps__sys_dontwait_per_call()))
-        return ps__run_after(s, events, try_op, ctx, d, PS__WAIT_FIRST);
-    return ps__run_after(s, events, try_op, ctx, d, try_op(s, ctx, d->dontwait));
+    if (n != PS_EAGAIN && n != PS__EINTR && n != PS__WAIT_FIRST)
+        return n;
+    return ps__run_after(s, events, try_op, ctx, d, n);
 }
 
 PS__HOT ptrdiff_t ps__run_after(ps_socket *s, int events, ps__try_fn try_op, void *ctx,

@@ -15,24 +15,9 @@
 #define PS__NOSIGNAL 0
 #endif
 
-int ps__posix_msg_flags(int flags)
-{
-    int native = 0;
-    if (flags & PS_MSG_PEEK)
-        native |= MSG_PEEK;
-    if (flags & PS_MSG_WAITALL)
-        native |= MSG_WAITALL;
-    if (flags & PS_MSG_OOB)
-        native |= MSG_OOB;
-    /* Per call: the socket's own mode may be anybody's (timeout.c). */
-    if (flags & PS__MSG_DONTWAIT)
-        native |= MSG_DONTWAIT;
-    return native;
-}
-
 PS__HOT ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)
 {
-    int native = flags ? ps__posix_msg_flags(flags) : 0;
+    int native = ps__posix_msg_flags(flags);
     ssize_t n;
     if (len > SSIZE_MAX)
         len = SSIZE_MAX;
@@ -52,7 +37,7 @@ PS__HOT ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps
 PS__HOT ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags,
                                const ps_addr *to)
 {
-    int native = (flags ? ps__posix_msg_flags(flags) : 0) | PS__NOSIGNAL;
+    int native = ps__posix_msg_flags(flags) | PS__NOSIGNAL;
     ssize_t n;
     if (len > SSIZE_MAX)
         len = SSIZE_MAX;

@@ -28,8 +28,26 @@
 /* PS_AF_* -> AF_* (-1 if unknown) and back (PS_EAFNOSUPPORT if unknown). */
 int ps__posix_family_to_native(int family);
 int ps__posix_family_from_native(int af);
-/* PS_MSG_* -> MSG_*. */
-int ps__posix_msg_flags(int flags);
+/* PS_MSG_* and the core's PS__MSG_DONTWAIT -> MSG_*; inline, as every
+ * send and receive takes it (the common cases: no flags, or DONTWAIT). */
+static inline int ps__posix_msg_flags(int flags)
+{
+    int native = 0;
+    if (!flags)
+        return 0;
+    if (flags == PS__MSG_DONTWAIT)
+        return MSG_DONTWAIT;
+    if (flags & PS_MSG_PEEK)
+        native |= MSG_PEEK;
+    if (flags & PS_MSG_WAITALL)
+        native |= MSG_WAITALL;
+    if (flags & PS_MSG_OOB)
+        native |= MSG_OOB;
+    /* Per call: the socket's own mode may be anybody's (timeout.c). */
+    if (flags & PS__MSG_DONTWAIT)
+        native |= MSG_DONTWAIT;
+    return native;
+}
 /* The current errno as a PS_E... code. */
 int ps__posix_error(void);
 /* The same after a try of an operation: EINTR is PS__EINTR, for the core
