@@ -676,10 +676,12 @@ PS_API void ps_selector_close(ps_selector *sel);
  * duplicate, a mode set through ps_fileno's handle), a call never ends
  * before its own deadline nor waits (more than scheduling slack) past it,
  * and a call on a socket without timeout never returns PS_EAGAIN because
- * someone else made the socket non-blocking. Exceptions: an accept or
- * sendfile that another thread beats to the connection or buffer space it
- * saw may wait up to the kernel timeout in force (Linux); on Windows see
- * docs/windows-caveats.md for handles duplicated outside portsock. */
+ * someone else made the socket non-blocking. Exceptions, where the OS has
+ * no per-call non-blocking flag: an accept (or the kernel's sendfile) that
+ * finds the socket in blocking mode after its wait, and loses the
+ * connection (or buffer space) it waited for to another thread, waits for
+ * the next one; on Windows see docs/windows-caveats.md for handles
+ * duplicated outside portsock. */
 PS_API int ps_settimeout(ps_socket *s, double seconds);
 /* The timeout in seconds, PS_TIMEOUT_NONE when blocking. For NULL it
  * returns (double)PS_EINVAL (-22.0), a value no timeout has (a double

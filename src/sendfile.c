@@ -20,6 +20,12 @@ typedef struct ps__file_call {
     const char *buf; /* the copy path's chunk */
     size_t len;
     int nonblocking; /* the socket's native mode as portsock set it */
+    /* Kernel-timed socket: sendfile(2) waits by the socket-wide
+     * SO_SNDTIMEO, which no call may narrow (timeout.c), so only the first
+     * try is the kernel's: the rest of the time goes to the copy path,
+     * whose sends keep the deadline. */
+    int kernel_timed;
+    int tries;
 } ps__file_call;
 
 static ptrdiff_t ps__try_sendfile(ps_socket *s, void *ctx, int dontwait)
@@ -27,6 +33,8 @@ static ptrdiff_t ps__try_sendfile(ps_socket *s, void *ctx, int dontwait)
     ps__file_call *c = (ps__file_call *)ctx;
     int64_t n;
     (void)dontwait; /* sendfile follows the socket's mode: PS__RUN_MODE_BOUND */
+    if (c->kernel_timed && c->tries++ > 0)
+        return PS_ENOTSUP;
     n = ps__sys_sendfile(s->h, c->f, c->offset + *c->sent, ps__left(c->count, *c->sent),
                          c->nonblocking);
     return (ptrdiff_t)n;
@@ -106,8 +114,9 @@ int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, i
     c.offset = offset;
     c.count = count;
     c.sent = &sent;
-    c.nonblocking =
-        ps__mode_nonblocking(ps__load_double(&s->timeout), ps__load_int(&s->kernel_timed));
+    c.kernel_timed = ps__load_double(&s->timeout) > 0.0 && ps__load_int(&s->kernel_timed);
+    c.nonblocking = ps__mode_nonblocking(ps__load_double(&s->timeout), c.kernel_timed);
+    c.tries = 0;
     if (!(flags & PS_SENDFILE_COPY_ONLY)) {
         rc = ps__sendfile_kernel(s, &c, &d);
         if (sent > 0)
