@@ -13,7 +13,9 @@
  *    with the time that is left.
  *  - Every socket has a timeout, as in Python: PS_TIMEOUT_NONE blocks, 0.0
  *    never blocks (PS_EAGAIN), > 0 fails with PS_ETIMEDOUT after that many
- *    seconds.
+ *    seconds. Each call keeps the timeout it started with, whatever other
+ *    threads, signals or other objects on the same socket do (see
+ *    "Timeouts and modes" and "Threads").
  *
  * This header includes only <stddef.h>, <stdint.h> and <stdio.h>; it can be
  * included anywhere, in any order, on every platform.
@@ -298,12 +300,25 @@ PS_API int ps_close(ps_socket *s);
 
 /* Frees s without closing its native handle, which it returns (as Python's
  * detach()). s must not be used afterwards; streams still open on it keep
- * using the handle and never close it. PS_INVALID_NATIVE for NULL. */
+ * using the handle and never close it. The handle is left as Python leaves
+ * it: non-blocking exactly when s's timeout is not PS_TIMEOUT_NONE, and
+ * without the kernel send/receive timeouts portsock may have set on it
+ * (Linux). PS_INVALID_NATIVE for NULL. */
 PS_API ps_native ps_detach(ps_socket *s);
 
 /* The native handle: a file descriptor on POSIX, a SOCKET on Windows. On
  * Windows it is no C runtime descriptor: _fdopen() and friends fail on it
- * (docs/windows-caveats.md). PS_INVALID_NATIVE for NULL. */
+ * (docs/windows-caveats.md). PS_INVALID_NATIVE for NULL.
+ * Its mode while s has a timeout: 0.0 is non-blocking everywhere;
+ * PS_TIMEOUT_NONE blocking everywhere; a positive timeout is, on Linux,
+ * blocking with SO_RCVTIMEO / SO_SNDTIMEO set to it (non-blocking instead
+ * when s shares its socket with another object, after ps_dup or
+ * ps_socket_from_native, when the timeout exceeds about 31 years, or under
+ * PS_DIAG_FORCE_WAIT_TIMEOUTS), and non-blocking without kernel timeouts on
+ * the other POSIX systems and on Windows. Python's fileno() is non-blocking
+ * for every timeout. Changing the mode through the handle does not change
+ * s's timeout: s's calls keep to it (Windows: except as
+ * docs/windows-caveats.md says for handles duplicated outside portsock). */
 PS_API ps_native ps_fileno(const ps_socket *s);
 
 /* The socket's family (PS_AF_...) and type (PS_SOCK_...); PS_EINVAL for NULL. */
@@ -311,7 +326,10 @@ PS_API int ps_family(const ps_socket *s);
 PS_API int ps_type(const ps_socket *s);
 
 /* Adopts a native socket (as Python's socket(fileno=h)): detects its family
- * and type, and puts it in the mode of the default timeout. On success the
+ * and type, and puts it in the mode of the default timeout. The object
+ * counts as sharing its socket (as after ps_dup): kernel timeouts set by
+ * another user of h stay, and this object's calls keep their own timeout
+ * whatever mode others set. On success the
  * object owns h. Errors: PS_ENOTSOCK (h is something else), PS_EBADF
  * (invalid h), PS_ENOTSUP (a socket type portsock has no name for),
  * PS_EAFNOSUPPORT (a family portsock has no name for). */
@@ -320,9 +338,11 @@ PS_API int ps_socket_from_native(ps_socket **out, ps_native h);
 /* A second, non-inheritable socket object on the same connection, with the
  * same family, type and timeout. Closing one leaves the other working.
  * POSIX: F_DUPFD_CLOEXEC; Windows: WSADuplicateSocketW + WSASocketW. Both
- * are one socket underneath and share its native blocking mode (and, on
- * Linux, its kernel timeouts): give a socket and its duplicates timeouts of
- * one kind. */
+ * are one socket underneath, with one native blocking mode; each object's
+ * own timeout still governs its calls (unlike Python, where the mode is
+ * shared): from now on neither uses kernel timeouts, each timed call on
+ * POSIX tries with MSG_DONTWAIT, and on Windows, which has no such flag,
+ * a timed call waits for readiness before it tries (as CPython does). */
 PS_API int ps_dup(ps_socket *s, ps_socket **out);
 
 /* Whether a child process inherits the native socket (FD_CLOEXEC clear /
@@ -504,12 +524,15 @@ PS_API ptrdiff_t ps_sendto(ps_socket *s, const void *buf, size_t len, int flags,
  * PS_MSG_CTRUNC (control data was cut) on every platform. Timeouts as for
  * ps_recv. Windows: WSARecvMsg for datagrams, WSARecv with buffer arrays for
  * streams (where WSARecvMsg is refused). Errors as ps_recv, and PS_EINVAL
- * for more than PS_IOV_MAX buffers or a NULL base with a non-zero length. */
+ * for more than PS_IOV_MAX buffers, a NULL base with a non-zero length, or
+ * a controllen above INT_MAX (or non-zero with a NULL control): refused
+ * before any system call, so nothing is consumed. */
 PS_API ptrdiff_t ps_recvmsg(ps_socket *s, ps_msg *msg, int flags);
 
 /* Sends msg->iov gathered into one message (to msg->addr if not NULL), with
  * ancillary data from msg->control (built with ps_cmsg_put_*). Returns the
- * bytes sent. Windows: WSASendMsg for datagrams, WSASend for streams. */
+ * bytes sent. Windows: WSASendMsg for datagrams, WSASend for streams.
+ * PS_EINVAL as for ps_recvmsg (nothing is sent). */
 PS_API ptrdiff_t ps_sendmsg(ps_socket *s, const ps_msg *msg, int flags);
 
 /* Kinds of ancillary message. */
@@ -746,17 +769,37 @@ PS_API void ps_selector_close(ps_selector *sel);
 /* Timeouts and modes                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* PS_TIMEOUT_NONE (block), 0.0 (never block) or > 0 seconds. Any other value
- * (NaN, negative, infinite) is PS_EINVAL and changes nothing. */
+/* PS_TIMEOUT_NONE (block), 0.0 (never block) or > 0 seconds. Any finite
+ * positive value is honoured, however long (up to DBL_MAX: a wait without
+ * practical end, in pieces where the OS needs them). Any other value (NaN,
+ * negative, infinite) is PS_EINVAL and changes nothing.
+ * A call keeps the timeout that was set when it began: ps_settimeout from
+ * another thread affects only calls that start after it. Whatever shares
+ * the socket (another thread's calls and signals, ps_dup, an adopted
+ * duplicate, a mode set through ps_fileno's handle), a call never ends
+ * before its own deadline nor waits (more than scheduling slack) past it,
+ * and a call on a socket without timeout never returns PS_EAGAIN because
+ * someone else made the socket non-blocking. Exceptions, where the OS has
+ * no per-call non-blocking flag: an accept (or the kernel's sendfile) that
+ * finds the socket in blocking mode after its wait, and loses the
+ * connection (or buffer space) it waited for to another thread, waits for
+ * the next one; on Windows see docs/windows-caveats.md for handles
+ * duplicated outside portsock. */
 PS_API int ps_settimeout(ps_socket *s, double seconds);
-/* The timeout in seconds, PS_TIMEOUT_NONE when blocking; PS_EINVAL for NULL. */
+/* The timeout in seconds, PS_TIMEOUT_NONE when blocking. For NULL it
+ * returns (double)PS_EINVAL (-22.0), a value no timeout has (a double
+ * cannot carry an error otherwise; Python has no such case). */
 PS_API double ps_gettimeout(const ps_socket *s);
 /* 1 sets PS_TIMEOUT_NONE, 0 sets 0.0. */
 PS_API int ps_setblocking(ps_socket *s, int blocking);
 /* 0 when the timeout is 0.0, else 1 (as Python's getblocking()). */
 PS_API int ps_getblocking(const ps_socket *s);
-/* The timeout new sockets start with; invalid values are ignored. */
-PS_API void ps_setdefaulttimeout(double seconds);
+/* The timeout new sockets start with (created, accepted, adopted, paired),
+ * as Python's socket.setdefaulttimeout(): 0, or PS_EINVAL for a value
+ * ps_settimeout would refuse, which leaves the default unchanged. Safe from
+ * any thread, at any time: a socket takes the default once, when it is made. */
+PS_API int ps_setdefaulttimeout(double seconds);
+/* The default timeout (PS_TIMEOUT_NONE until set). */
 PS_API double ps_getdefaulttimeout(void);
 
 /* ------------------------------------------------------------------------ */
@@ -805,6 +848,34 @@ PS_API int ps_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *se
 
 /* This machine's host name, NUL-terminated; PS_ENOBUFS if it does not fit. */
 PS_API int ps_gethostname(char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Threads                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* What may run at once (portsock takes no locks of its own; these hold
+ * because each call reads the socket's state once and changes no shared
+ * state for its own deadline):
+ *  - On one socket object: one thread receiving while another sends (full
+ *    duplex, as Python allows); several threads in ps_accept on one
+ *    listener, or in ps_recv / ps_recvfrom on one datagram socket (each
+ *    call gets its own connection or datagram, or its own timeout);
+ *    ps_settimeout / ps_setblocking while other threads' calls wait (those
+ *    keep the timeout they began with); ps_gettimeout, ps_getblocking,
+ *    ps_fileno, ps_family, ps_type at any time.
+ *  - Two receives (or two sends) on one stream at once are safe but their
+ *    bytes interleave as the kernel hands them out, as in Python.
+ *  - Different objects, also on one socket (ps_dup, adopted duplicates):
+ *    anything, each with its own timeout.
+ *  - Process-wide calls: ps_init, ps_cleanup (paired), ps_setdefaulttimeout,
+ *    ps_getdefaulttimeout, ps_diag_count and ps_diag_force are safe from
+ *    any thread at any time; a socket takes the default timeout once, when
+ *    it is created, accepted, adopted or paired.
+ * Undefined: ps_close or ps_detach of an object while another thread uses
+ * it (or could: the object is freed), two ps_settimeout calls on one object
+ * at once (the timeout ends as one of them, the native mode maybe as the
+ * other), a ps_file or ps_selector used by two threads at once (each is
+ * one thread's at a time, as a stdio FILE). */
 
 /* ------------------------------------------------------------------------ */
 /* Diagnostics                                                              */

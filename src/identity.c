@@ -27,9 +27,12 @@ int ps_socket_from_native(ps_socket **out, ps_native h)
     rc = ps__socket_wrap(out, h, family, type, PS_TIMEOUT_NONE);
     if (rc < 0)
         return rc;
-    /* Whatever mode h was in, it takes the default timeout's: an old
-     * timeout of NaN (unknown) sets the mode and clears or sets the kernel
-     * timeouts, whatever kernel_timed says. */
+    /* Whatever mode h was in, it takes the default timeout's. Another
+     * object (or program) may use the same socket, so this object never
+     * relies on the mode (timeout.c); an old timeout of NaN (unknown) lets
+     * the backend set everything (Winsock clears the kernel timeouts a
+     * creator set: an expired one leaves the socket indeterminate). */
+    (*out)->shared = 1;
     rc = ps__apply_timeout(*out, ps__unknown_mode(), timeout);
     if (rc < 0) {
         /* On failure the caller still owns h. */
@@ -58,9 +61,17 @@ int ps_dup(ps_socket *s, ps_socket **out)
         return rc;
     }
     /* The duplicate is the same socket underneath, whose mode it shares
-     * (POSIX, and Wine at least); setting it once more (old NaN: all of it)
-     * makes sure of it where a duplicate would start in a mode of its own. */
-    rc = ps__apply_timeout(*out, ps__unknown_mode(), s->timeout);
+     * (POSIX, and Wine at least): from now on both objects are shared, so
+     * neither is kernel-timed nor relies on the mode the other sets. The
+     * mode is set once more for the duplicate where it would start in a
+     * mode of its own. */
+    (*out)->shared = 1;
+    rc = ps__apply_timeout(*out, ps__unknown_mode(), ps__load_double(&s->timeout));
+    if (rc == 0 && !ps__load_int(&s->shared)) {
+        ps__store_int(&s->shared, 1);
+        if (ps__load_int(&s->kernel_timed))
+            rc = ps__apply_timeout(s, ps__load_double(&s->timeout), ps__load_double(&s->timeout));
+    }
     if (rc < 0) {
         ps__socket_release(*out);
         *out = NULL;

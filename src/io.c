@@ -21,16 +21,17 @@ typedef struct ps__xfer {
     const ps_addr *to; /* send, may be NULL */
 } ps__xfer;
 
-PS__HOT static ptrdiff_t ps__try_recv(ps_socket *s, void *ctx)
+PS__HOT static ptrdiff_t ps__try_recv(ps_socket *s, void *ctx, int dontwait)
 {
     ps__xfer *x = (ps__xfer *)ctx;
-    return ps__sys_recv(s->h, x->into, x->len, x->flags, x->source);
+    return ps__sys_recv(s->h, x->into, x->len, x->flags | (dontwait ? PS__MSG_DONTWAIT : 0),
+                        x->source);
 }
 
-PS__HOT static ptrdiff_t ps__try_send(ps_socket *s, void *ctx)
+PS__HOT static ptrdiff_t ps__try_send(ps_socket *s, void *ctx, int dontwait)
 {
     ps__xfer *x = (ps__xfer *)ctx;
-    return ps__sys_send(s->h, x->from, x->len, x->flags, x->to);
+    return ps__sys_send(s->h, x->from, x->len, x->flags | (dontwait ? PS__MSG_DONTWAIT : 0), x->to);
 }
 
 PS__HOT ptrdiff_t ps_recvfrom(ps_socket *s, void *buf, size_t len, int flags, ps_addr *from)

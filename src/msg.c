@@ -2,7 +2,12 @@
  * the platform's layouts in the backend. */
 #include "core.h"
 
+#include <limits.h>
+
 #define PS__MSG_KNOWN_FLAGS PS__MSG_IN_FLAGS
+
+/* The longest control buffer ps_recvmsg / ps_sendmsg take (portsock.h). */
+#define PS__CONTROL_MAX ((size_t)INT_MAX)
 
 /* Buffers: at most PS_IOV_MAX, no NULL base with a length, and a total that
  * a ptrdiff_t result can report. */
@@ -13,7 +18,10 @@ static int ps__msg_check(const ps_socket *s, const ps_msg *msg, int flags)
         return PS_EINVAL;
     if ((!msg->iov && msg->iovlen > 0) || msg->iovlen > PS_IOV_MAX)
         return PS_EINVAL;
-    if (!msg->control && msg->controllen > 0)
+    /* As the data lengths: an absurd ancillary length is refused before any
+     * system call (Winsock's Control.len is a ULONG, Linux refuses more
+     * than INT_MAX for sendmsg: one limit for both). */
+    if ((!msg->control && msg->controllen > 0) || msg->controllen > PS__CONTROL_MAX)
         return PS_EINVAL;
     for (i = 0; i < msg->iovlen; i++) {
         if (!msg->iov[i].base && msg->iov[i].len > 0)
@@ -32,18 +40,18 @@ typedef struct ps__msg_call {
     int flags;
 } ps__msg_call;
 
-static ptrdiff_t ps__try_recvmsg(ps_socket *s, void *ctx)
+static ptrdiff_t ps__try_recvmsg(ps_socket *s, void *ctx, int dontwait)
 {
     ps__msg_call *c = (ps__msg_call *)ctx;
     c->in->controllen = c->capacity;
     c->in->flags = 0;
-    return ps__sys_recvmsg(s->h, c->in, c->flags, s->type);
+    return ps__sys_recvmsg(s->h, c->in, c->flags | (dontwait ? PS__MSG_DONTWAIT : 0), s->type);
 }
 
-static ptrdiff_t ps__try_sendmsg(ps_socket *s, void *ctx)
+static ptrdiff_t ps__try_sendmsg(ps_socket *s, void *ctx, int dontwait)
 {
     ps__msg_call *c = (ps__msg_call *)ctx;
-    return ps__sys_sendmsg(s->h, c->out, c->flags, s->type);
+    return ps__sys_sendmsg(s->h, c->out, c->flags | (dontwait ? PS__MSG_DONTWAIT : 0), s->type);
 }
 
 ptrdiff_t ps_recvmsg(ps_socket *s, ps_msg *msg, int flags)

@@ -54,7 +54,7 @@ static int ps__pair_stream(ps_socket *pair[2], int family)
         rc = ps_socket_open(&pair[0], family, PS_SOCK_STREAM, 0);
     if (rc == 0) {
         /* The listener queues the connection: no second thread is needed. */
-        double timeout = pair[0]->timeout;
+        double timeout = ps_gettimeout(pair[0]);
         if ((rc = ps_settimeout(pair[0], PS__PAIR_TIMEOUT)) == 0 &&
             (rc = ps_connect(pair[0], &addr)) == 0 &&
             (rc = ps__accept_own(listener, pair[0], &pair[1])) == 0)

@@ -19,27 +19,37 @@ typedef struct ps__file_call {
     uint64_t *sent;
     const char *buf; /* the copy path's chunk */
     size_t len;
+    int nonblocking; /* the socket's native mode as portsock set it */
+    /* Kernel-timed socket: sendfile(2) waits by the socket-wide
+     * SO_SNDTIMEO, which no call may narrow (timeout.c), so only the first
+     * try is the kernel's: the rest of the time goes to the copy path,
+     * whose sends keep the deadline. */
+    int kernel_timed;
+    int tries;
 } ps__file_call;
 
-static ptrdiff_t ps__try_sendfile(ps_socket *s, void *ctx)
+static ptrdiff_t ps__try_sendfile(ps_socket *s, void *ctx, int dontwait)
 {
     ps__file_call *c = (ps__file_call *)ctx;
-    int nonblocking = s->timeout == 0.0 || (s->timeout > 0.0 && !s->kernel_timed);
-    int64_t n = ps__sys_sendfile(s->h, c->f, c->offset + *c->sent, ps__left(c->count, *c->sent),
-                                 nonblocking);
+    int64_t n;
+    (void)dontwait; /* sendfile follows the socket's mode: PS__RUN_MODE_BOUND */
+    if (c->kernel_timed && c->tries++ > 0)
+        return PS_ENOTSUP;
+    n = ps__sys_sendfile(s->h, c->f, c->offset + *c->sent, ps__left(c->count, *c->sent),
+                         c->nonblocking);
     return (ptrdiff_t)n;
 }
 
-static ptrdiff_t ps__try_send_chunk(ps_socket *s, void *ctx)
+static ptrdiff_t ps__try_send_chunk(ps_socket *s, void *ctx, int dontwait)
 {
     ps__file_call *c = (ps__file_call *)ctx;
-    return ps__sys_send(s->h, c->buf, c->len, 0, NULL);
+    return ps__sys_send(s->h, c->buf, c->len, dontwait ? PS__MSG_DONTWAIT : 0, NULL);
 }
 
 static int64_t ps__sendfile_kernel(ps_socket *s, ps__file_call *c, ps__deadline *d)
 {
     while (ps__left(c->count, *c->sent) > 0) {
-        ptrdiff_t n = ps__run(s, PS__WAIT_WRITE, ps__try_sendfile, c, d);
+        ptrdiff_t n = ps__run(s, PS__WAIT_WRITE | PS__RUN_MODE_BOUND, ps__try_sendfile, c, d);
         if (n <= 0)
             return n; /* 0 at EOF, PS_ENOTSUP to copy instead, or the error */
         *c->sent += (uint64_t)n;
@@ -95,7 +105,7 @@ int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, i
     if (!s || !f || (flags & ~PS_SENDFILE_COPY_ONLY) || offset > INT64_MAX)
         return PS_EINVAL;
     /* As Python: a stream socket that may wait (blocking or a timeout). */
-    if (s->type != PS_SOCK_STREAM || s->timeout == 0.0)
+    if (s->type != PS_SOCK_STREAM || ps__load_double(&s->timeout) == 0.0)
         return PS_EINVAL;
     /* Writes still in f's buffer belong to the file. */
     if (fflush(f) != 0)
@@ -104,6 +114,9 @@ int64_t ps_sendfile_ex(ps_socket *s, FILE *f, uint64_t offset, uint64_t count, i
     c.offset = offset;
     c.count = count;
     c.sent = &sent;
+    c.kernel_timed = ps__load_double(&s->timeout) > 0.0 && ps__load_int(&s->kernel_timed);
+    c.nonblocking = ps__mode_nonblocking(ps__load_double(&s->timeout), c.kernel_timed);
+    c.tries = 0;
     if (!(flags & PS_SENDFILE_COPY_ONLY)) {
         rc = ps__sendfile_kernel(s, &c, &d);
         if (sent > 0)

@@ -2,6 +2,7 @@
  * or describe a connection. The data calls are in io.c. */
 #include "core.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static int ps__family_known(int family)
@@ -31,6 +32,7 @@ int ps__socket_wrap(ps_socket **out, ps_native h, int family, int type, double t
     s->type = type;
     s->timeout = timeout;
     s->kernel_timed = 0;
+    s->shared = 0;
     s->refs = 1;
     s->detached = 0;
     s->reg = NULL;
@@ -92,6 +94,11 @@ ps_native ps_detach(ps_socket *s)
     if (!s)
         return PS_INVALID_NATIVE;
     h = s->h;
+    /* As Python leaves it: non-blocking exactly when a timeout is set, and
+     * none of portsock's kernel timeouts left behind (a later plain recv
+     * would fail with EAGAIN after them). Best effort: the handle is the
+     * caller's now whatever happens. */
+    ps__sys_set_timeout(h, NAN, ps__load_int(&s->kernel_timed), ps__load_double(&s->timeout), 1);
     ps__selector_forget(s);
     s->detached = 1;
     ps__socket_release(s);
@@ -152,15 +159,16 @@ typedef struct ps__accept_call {
     ps_native h;
     ps_addr *peer;
     int nonblocking;
+    /* The listener's native mode as portsock set it; -1 when a sharer may
+     * have changed it. */
+    int listener_nonblocking;
 } ps__accept_call;
 
-static ptrdiff_t ps__try_accept(ps_socket *s, void *ctx)
+static ptrdiff_t ps__try_accept(ps_socket *s, void *ctx, int dontwait)
 {
     ps__accept_call *c = (ps__accept_call *)ctx;
-    /* The listener's native mode: non-blocking for 0.0, and for a timeout
-     * the kernel does not time (see ps__sys_set_timeout). */
-    int listener_nonblocking = s->timeout == 0.0 || (s->timeout > 0.0 && !s->kernel_timed);
-    return ps__sys_accept(s->h, &c->h, c->peer, c->nonblocking, listener_nonblocking);
+    (void)dontwait; /* accept has no per-call flag: PS__RUN_MODE_BOUND */
+    return ps__sys_accept(s->h, &c->h, c->peer, c->nonblocking, c->listener_nonblocking);
 }
 
 int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
@@ -174,7 +182,11 @@ int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
     *conn = NULL;
     c.peer = peer;
     c.nonblocking = ps__nonblocking_at_birth(timeout);
-    rc = (int)ps__run(s, PS__WAIT_READ, ps__try_accept, &c, &d);
+    c.listener_nonblocking =
+        ps__load_int(&s->shared)
+            ? -1
+            : ps__mode_nonblocking(ps__load_double(&s->timeout), ps__load_int(&s->kernel_timed));
+    rc = (int)ps__run(s, PS__WAIT_READ | PS__RUN_MODE_BOUND, ps__try_accept, &c, &d);
     if (rc < 0)
         return rc;
     rc = ps__socket_wrap(conn, c.h, s->family, s->type, c.nonblocking ? 0.0 : PS_TIMEOUT_NONE);
@@ -183,9 +195,10 @@ int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
         return rc;
     }
     /* The new socket takes the default timeout, not the listener's, though
-     * Linux hands the listener's kernel timeouts on to it. */
-    (*conn)->kernel_timed = s->kernel_timed;
-    if (timeout > 0.0 || s->kernel_timed)
+     * Linux hands the listener's kernel timeouts on to it: portsock's, or,
+     * on a shared listener, maybe another user's (cleared all the same). */
+    (*conn)->kernel_timed = ps__load_int(&s->kernel_timed) || ps__load_int(&s->shared);
+    if (timeout > 0.0 || (*conn)->kernel_timed)
         rc = ps__apply_timeout(*conn, (*conn)->timeout, timeout);
     if (rc < 0) {
         ps__socket_release(*conn);
@@ -194,26 +207,20 @@ int ps_accept(ps_socket *s, ps_socket **conn, ps_addr *peer)
     return rc;
 }
 
-/* A connect under way (non-blocking, or interrupted by a signal) is done
- * when the socket turns writable (on Windows: or reports an exception);
- * its outcome is then the pending error. */
-static int ps__connect_finish(ps_socket *s, ps__deadline *d, int *native)
+/* One look at a connect under way (non-blocking, interrupted by a signal,
+ * or past a kernel timeout that the mode let through): PS_EAGAIN while the
+ * socket is not writable yet (on Windows: and reports no exception), then
+ * its outcome, the pending error. ctx: the OS's error number, for
+ * connect_ex. */
+static ptrdiff_t ps__try_connected(ps_socket *s, void *ctx, int dontwait)
 {
-    for (;;) {
-        double left = ps__deadline_left(d, s->timeout);
-        int rc;
-        if (s->timeout > 0.0 && left == 0.0) {
-            rc = PS_ETIMEDOUT;
-        } else {
-            rc = ps__sys_wait(s->h, PS__WAIT_WRITE, left);
-            if (rc > 0)
-                return ps__sys_socket_error(s->h, native);
-            if (rc == 0)
-                continue; /* time out or signal: the clock says which */
-        }
-        *native = ps__sys_native_from_error(rc);
+    int rc = ps__sys_wait(s->h, PS__WAIT_WRITE, 0.0);
+    (void)dontwait;
+    if (rc == 0)
+        return PS_EAGAIN;
+    if (rc < 0)
         return rc;
-    }
+    return ps__sys_socket_error(s->h, (int *)ctx);
 }
 
 static int ps__connect(ps_socket *s, const ps_addr *a, int *native)
@@ -225,14 +232,21 @@ static int ps__connect(ps_socket *s, const ps_addr *a, int *native)
         return rc;
     }
     /* The whole connect is bounded, whoever does the waiting. */
-    if (s->timeout > 0.0)
-        ps__deadline_left(&d, s->timeout);
+    ps__begin(s, PS__WAIT_WRITE | PS__RUN_MODE_BOUND, &d);
+    if (d.timeout > 0.0)
+        ps__deadline_left(&d, d.timeout);
     rc = ps__sys_connect(s->h, a, native);
-    if (rc == PS_EINPROGRESS && s->kernel_timed) {
-        rc = PS_ETIMEDOUT; /* the kernel waited for all the time there was */
-        *native = ps__sys_native_from_error(rc);
-    } else if (rc == PS__EINTR || (rc == PS_EINPROGRESS && s->timeout > 0.0)) {
-        rc = ps__connect_finish(s, &d, native);
+    if (rc == PS__EINTR || (rc == PS_EINPROGRESS && d.timeout != 0.0)) {
+        /* A kernel-timed connect's EINPROGRESS after its deadline is a time
+         * out; before it (the socket was non-blocking after all) it is
+         * waited for like any other. */
+        *native = 0;
+        rc = (int)ps__run_after(s, PS__WAIT_WRITE | PS__RUN_LOOKS, ps__try_connected, native, &d,
+                                PS_EAGAIN);
+        if (rc == PS_EAGAIN)
+            rc = PS_EINPROGRESS; /* 0.0 interrupted: still under way */
+        if (rc < 0 && *native == 0)
+            *native = ps__sys_native_from_error(rc);
     }
     return rc;
 }

@@ -112,15 +112,33 @@ int ps__sys_socket_info(ps_native h, int *family, int *type);
  * chooses: non-blocking, with the core waiting in ps__sys_wait on
  * PS_EAGAIN ("wait-timed"), or blocking with the kernel's own send and
  * receive timeouts set to it ("kernel-timed": each try then waits by itself
- * and PS_EAGAIN means the time ran out). old and old_kernel describe h's
- * present state, so that only what changes is changed; old NaN means
- * unknown (an adopted or duplicated handle): set everything. Returns 1 when
- * h is now kernel-timed, 0 when not, or an error. */
-int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout);
-/* Kernel-timed sockets only: gives the receive (PS__WAIT_READ) and/or send
- * (PS__WAIT_WRITE) side of h `seconds` (> 0) from now on; the core narrows
- * a try to the time left of an operation, and widens it back after. */
-int ps__sys_set_op_timeout(ps_native h, int events, double seconds);
+ * and PS_EAGAIN means the time ran out or the mode changed underneath).
+ * old and old_kernel describe h's present state as portsock set it, so that
+ * only what changes is changed; old NaN means unknown (an adopted or
+ * duplicated handle): the blocking mode is set whatever it was, and kernel
+ * timeouts are cleared only when old_kernel says portsock set them (others
+ * belong to whoever shares the socket; the core copes with them). shared
+ * != 0 forbids kernel timing (the socket's other users could change them)
+ * and so does a timeout above PS__KERNEL_TIMEOUT_MAX. Returns 1 when h is
+ * now kernel-timed, 0 when not, or an error. */
+int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout, int shared);
+/* The longest timeout handed to the kernel (about 31 years: a time_t of 32
+ * bits holds it); longer ones are waited for, in pieces where needed. */
+#define PS__KERNEL_TIMEOUT_MAX 1e9
+/* 1 when h is in non-blocking mode for this timeout and kernel timing
+ * (ps__sys_set_timeout's choice): 0.0, and a timeout the core waits for. */
+static inline int ps__mode_nonblocking(double timeout, int kernel_timed)
+{
+    return timeout == 0.0 || (timeout > 0.0 && !kernel_timed);
+}
+/* 1 when h is in non-blocking mode, 0 when blocking, or an error; asked
+ * only after a blocking try gave PS_EAGAIN (Windows, which cannot read the
+ * mode back, says 1: its blocking calls time out with WSAETIMEDOUT). */
+int ps__sys_is_nonblocking(ps_native h);
+/* 1 when the data calls (recv, send, recvmsg, sendmsg) honour
+ * PS__MSG_DONTWAIT per call whatever h's mode (POSIX MSG_DONTWAIT), 0 when
+ * they follow h's mode (Winsock has no such flag). */
+int ps__sys_dontwait_per_call(void);
 /* The platform's SOMAXCONN. */
 int ps__sys_somaxconn(void);
 
@@ -175,6 +193,10 @@ int ps__sys_getpeername(ps_native h, ps_addr *out);
 int ps__sys_shutdown(ps_native h, int how);
 
 /* ---- data ---- */
+
+/* A flag of the core's for the data calls below, beside the PS_MSG_* bits:
+ * this try must not block, whatever h's mode (see ps__sys_dontwait_per_call). */
+#define PS__MSG_DONTWAIT 0x40000000
 
 /* Receives up to len bytes (len may exceed INT_MAX: the backend clamps it
  * to what one system call takes). from, if not NULL, receives the source.

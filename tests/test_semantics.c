@@ -62,6 +62,17 @@ static void expect_mode(ps_socket *s, double timeout)
         ASSERT_EQ(nb, timeout == 0.0 || (timeout > 0.0 && !kernel_timed()));
 }
 
+/* The same for a socket that shares its native socket (ps_dup, adopted):
+ * never kernel-timed, so non-blocking for every timeout but none. */
+static void expect_shared_mode(ps_socket *s, double timeout)
+{
+    int nb = native_nonblocking(s);
+    ASSERT_DBL_EQ(ps_gettimeout(s), timeout);
+    ASSERT_EQ(ps_getblocking(s), timeout == 0.0 ? 0 : 1);
+    if (nb >= 0)
+        ASSERT_EQ(nb, timeout != PS_TIMEOUT_NONE);
+}
+
 /* A closed port on 127.0.0.1 (bound, then closed again). */
 static ps_addr closed_port(void)
 {
@@ -655,11 +666,14 @@ static void send_after(void *arg)
 
 /* Shows by behaviour that s is in the mode of `timeout`, with `peer` as the
  * other end (and by the native flag where it can be read). */
-static void expect_behaviour(ps_socket *s, ps_socket *peer, double timeout)
+static void expect_behaviour_of(ps_socket *s, ps_socket *peer, double timeout, int shared)
 {
     char b = 0;
     double t0, dt;
-    expect_mode(s, timeout);
+    if (shared)
+        expect_shared_mode(s, timeout);
+    else
+        expect_mode(s, timeout);
     t0 = test_now();
     if (timeout == 0.0) {
         ASSERT_ERR(ps_recv(s, &b, 1, 0), PS_EAGAIN);
@@ -680,6 +694,11 @@ static void expect_behaviour(ps_socket *s, ps_socket *peer, double timeout)
         ASSERT_EQ(b, 'z');
         test_thread_join(&t);
     }
+}
+
+static void expect_behaviour(ps_socket *s, ps_socket *peer, double timeout)
+{
+    expect_behaviour_of(s, peer, timeout, 0);
 }
 
 TEST(accepted_sockets_get_the_default_timeout_whatever_the_listeners_mode)
@@ -726,14 +745,14 @@ TEST(new_adopted_and_paired_sockets_get_the_default_timeout_and_dups_keep_their_
         ASSERT_OK(ps_socket_open(&o, PS_AF_INET, PS_SOCK_DGRAM, 0));
         expect_mode(o, defaults[j]);
         ASSERT_OK(ps_close(o));
-        /* adopted: from a socket in the other mode */
+        /* adopted (so maybe shared): from a socket in the other mode */
         ASSERT_OK(ps_settimeout(s, defaults[j] == PS_TIMEOUT_NONE ? 0.0 : PS_TIMEOUT_NONE));
         h = ps_detach(s);
         ASSERT_OK(ps_socket_from_native(&s, h));
         /* paired */
         ASSERT_OK(ps_socketpair(pair, PS_AF_UNSPEC, PS_SOCK_STREAM));
         ps_setdefaulttimeout(PS_TIMEOUT_NONE);
-        expect_behaviour(s, c, defaults[j]);
+        expect_behaviour_of(s, c, defaults[j], 1);
         expect_behaviour(pair[0], pair[1], defaults[j]);
         expect_mode(pair[1], defaults[j]);
         /* duplicated: the original's timeout, not the default */
@@ -741,7 +760,8 @@ TEST(new_adopted_and_paired_sockets_get_the_default_timeout_and_dups_keep_their_
         ASSERT_OK(ps_settimeout(c, 0.25));
         ASSERT_OK(ps_dup(c, &d));
         ps_setdefaulttimeout(PS_TIMEOUT_NONE);
-        expect_mode(d, 0.25);
+        expect_shared_mode(d, 0.25);
+        expect_shared_mode(c, 0.25); /* both sides of a dup */
         ASSERT_OK(ps_close(d));
         ASSERT_OK(ps_close(pair[0]));
         ASSERT_OK(ps_close(pair[1]));

@@ -13,7 +13,7 @@
 #define STORM_INTERVAL_US 200
 
 static volatile sig_atomic_t storm_hits;
-static volatile int storm_running;
+static int storm_running; /* atomically (__atomic builtins): the linux-tsan preset runs this */
 static pthread_t storm_target;
 
 static void on_storm(int sig)
@@ -27,7 +27,7 @@ static void storm_thread(void *arg)
     struct timespec ts = {0, STORM_INTERVAL_US * 1000L};
     double end = test_now() + 20.0; /* bounded even if the test forgets to stop it */
     (void)arg;
-    while (storm_running && test_now() < end) {
+    while (__atomic_load_n(&storm_running, __ATOMIC_RELAXED) && test_now() < end) {
         pthread_kill(storm_target, SIGUSR1);
         nanosleep(&ts, NULL);
     }
@@ -53,7 +53,7 @@ static void storm_start(void)
     sa.sa_flags = 0; /* no SA_RESTART: blocking calls fail with EINTR */
     ASSERT_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
     storm_hits = 0;
-    storm_running = 1;
+    __atomic_store_n(&storm_running, 1, __ATOMIC_RELAXED);
     storm_target = pthread_self();
     test_thread_spawn(&storm, storm_thread, NULL);
 }
@@ -61,7 +61,7 @@ static void storm_start(void)
 /* Stops the storm; returns how many signals the test thread took. */
 static long storm_stop(void)
 {
-    storm_running = 0;
+    __atomic_store_n(&storm_running, 0, __ATOMIC_RELAXED);
     test_thread_join(&storm);
     return (long)storm_hits;
 }

@@ -7,13 +7,13 @@ uint64_t ps__sys_diag_count(int counter)
 {
     if (counter <= 0 || counter >= PS__POSIX_DIAG_SLOTS)
         return 0;
-    return ps__posix_diag[counter];
+    return ps__load_u64(&ps__posix_diag[counter]);
 }
 
 int ps__sys_diag_force(int knob, int on)
 {
     if (knob == PS_DIAG_FORCE_WAIT_TIMEOUTS) {
-        ps__posix_force_wait_timeouts = on != 0;
+        ps__store_int(&ps__posix_force_wait_timeouts, on != 0);
         return 0;
     }
     /* poll() reports failed connects: there is no select path to force. */

@@ -15,14 +15,9 @@
 #define PS__NOSIGNAL 0
 #endif
 
-int ps__posix_msg_flags(int flags)
-{
-    return ps__msg_flags_to_native(flags, MSG_PEEK, MSG_WAITALL, MSG_OOB);
-}
-
 PS__HOT ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps_addr *from)
 {
-    int native = flags ? ps__posix_msg_flags(flags) : 0;
+    int native = ps__posix_msg_flags(flags);
     ssize_t n;
     if (len > SSIZE_MAX)
         len = SSIZE_MAX;
@@ -42,7 +37,7 @@ PS__HOT ptrdiff_t ps__sys_recv(ps_native h, void *buf, size_t len, int flags, ps
 PS__HOT ptrdiff_t ps__sys_send(ps_native h, const void *buf, size_t len, int flags,
                                const ps_addr *to)
 {
-    int native = (flags ? ps__posix_msg_flags(flags) : 0) | PS__NOSIGNAL;
+    int native = ps__posix_msg_flags(flags) | PS__NOSIGNAL;
     ssize_t n;
     if (len > SSIZE_MAX)
         len = SSIZE_MAX;

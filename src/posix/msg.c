@@ -66,11 +66,13 @@ ptrdiff_t ps__sys_recvmsg(ps_native h, ps_msg *msg, int flags, int type)
 {
     struct iovec stack[PS__IOV_STACK], *iov = ps__iov(msg, stack);
     struct msghdr mh;
-    int native = flags ? ps__posix_msg_flags(flags) : 0;
+    int native = ps__posix_msg_flags(flags);
     ssize_t n;
     if (!iov)
         return PS_ENOMEM;
-    ps__posix_diag[type == PS_SOCK_STREAM ? PS_DIAG_RECVMSG_STREAM : PS_DIAG_RECVMSG_DGRAM]++;
+    ps__add_u64(
+        &ps__posix_diag[type == PS_SOCK_STREAM ? PS_DIAG_RECVMSG_STREAM : PS_DIAG_RECVMSG_DGRAM],
+        1);
 #ifdef MSG_CMSG_CLOEXEC
     native |= MSG_CMSG_CLOEXEC; /* atomic: no fork+exec can inherit them */
 #endif
@@ -105,7 +107,7 @@ ptrdiff_t ps__sys_sendmsg(ps_native h, const ps_msg *msg, int flags, int type)
 {
     struct iovec stack[PS__IOV_STACK], *iov = ps__iov(msg, stack);
     struct msghdr mh;
-    int native = (flags ? ps__posix_msg_flags(flags) : 0) | PS__NOSIGNAL;
+    int native = ps__posix_msg_flags(flags) | PS__NOSIGNAL;
     ssize_t n;
     (void)type;
     if (!iov)

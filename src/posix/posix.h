@@ -15,6 +15,7 @@
 #include <sys/un.h>
 
 #include "../sys.h"
+#include "../atomic.h"
 
 /* Linux and the BSDs take SOCK_CLOEXEC / SOCK_NONBLOCK in socket() and
  * accept4(); elsewhere (macOS) they are set with fcntl/ioctl afterwards. */
@@ -27,8 +28,18 @@
 /* PS_AF_* -> AF_* (-1 if unknown) and back (PS_EAFNOSUPPORT if unknown). */
 int ps__posix_family_to_native(int family);
 int ps__posix_family_from_native(int af);
-/* PS_MSG_* -> MSG_*. */
-int ps__posix_msg_flags(int flags);
+/* PS_MSG_* and the core's PS__MSG_DONTWAIT -> MSG_*; inline, as every
+ * send and receive takes it (the common cases: no flags, or DONTWAIT). */
+static inline int ps__posix_msg_flags(int flags)
+{
+    if (!flags)
+        return 0;
+    if (flags == PS__MSG_DONTWAIT)
+        return MSG_DONTWAIT;
+    /* Per call: the socket's own mode may be anybody's (timeout.c). */
+    return ps__msg_flags_to_native(flags, MSG_PEEK, MSG_WAITALL, MSG_OOB) |
+           ((flags & PS__MSG_DONTWAIT) ? MSG_DONTWAIT : 0);
+}
 /* The current errno as a PS_E... code. */
 int ps__posix_error(void);
 /* The same after a try of an operation: EINTR is PS__EINTR, for the core

@@ -2,10 +2,14 @@
  * the kernel's own: the socket stays blocking and SO_RCVTIMEO / SO_SNDTIMEO
  * bound each call, so a timed recv is one system call even when its data
  * comes a moment later (non-blocking + poll would be three: recv, poll,
- * recv). Elsewhere, and when PS_DIAG_FORCE_WAIT_TIMEOUTS asks for it, the
- * socket is non-blocking and the core waits with poll() on EAGAIN. */
+ * recv). Elsewhere, for sockets shared with other objects, for timeouts
+ * longer than PS__KERNEL_TIMEOUT_MAX, and when PS_DIAG_FORCE_WAIT_TIMEOUTS
+ * asks for it, the socket is non-blocking and the core waits with poll() on
+ * EAGAIN. The data calls never depend on the mode: the core asks each try
+ * not to block with MSG_DONTWAIT. */
 #include "posix.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <sys/time.h>
 
@@ -14,7 +18,7 @@ int ps__posix_force_wait_timeouts;
 static int ps__kernel_timeouts_here(void)
 {
 #ifdef __linux__
-    return !ps__posix_force_wait_timeouts;
+    return !ps__load_int(&ps__posix_force_wait_timeouts);
 #else
     /* Untested elsewhere: the BSDs differ in which calls honour the
      * timeouts (accept, connect, sendfile). */
@@ -22,6 +26,7 @@ static int ps__kernel_timeouts_here(void)
 #endif
 }
 
+/* seconds: 0 (no kernel timeout) or in (0, PS__KERNEL_TIMEOUT_MAX]. */
 static int ps__set_timeo(int fd, int events, double seconds)
 {
     struct timeval tv;
@@ -50,19 +55,20 @@ static int ps__set_timeo(int fd, int events, double seconds)
     return 0;
 }
 
-int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
+int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout, int shared)
 {
     int unknown = isnan(old);
-    int kernel = timeout > 0.0 && ps__kernel_timeouts_here();
-    int nonblocking = timeout == 0.0 || (timeout > 0.0 && !kernel);
-    int was_nonblocking = old == 0.0 || (old > 0.0 && !old_kernel);
+    int kernel =
+        timeout > 0.0 && timeout <= PS__KERNEL_TIMEOUT_MAX && !shared && ps__kernel_timeouts_here();
+    int nonblocking = ps__mode_nonblocking(timeout, kernel);
     int rc;
-    if (unknown || nonblocking != was_nonblocking) {
+    if (unknown || nonblocking != ps__mode_nonblocking(old, old_kernel)) {
         rc = ps__posix_set_nonblocking(h, nonblocking);
         if (rc < 0)
             return rc;
     }
-    if (kernel ? (unknown || !old_kernel || old != timeout) : (unknown || old_kernel)) {
+    /* Kernel timeouts portsock did not set belong to someone else. */
+    if (kernel ? (!old_kernel || old != timeout) : old_kernel) {
         rc = ps__set_timeo(h, PS__WAIT_READ | PS__WAIT_WRITE, kernel ? timeout : 0.0);
         if (rc < 0)
             return rc;
@@ -70,7 +76,15 @@ int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
     return kernel;
 }
 
-int ps__sys_set_op_timeout(ps_native h, int events, double seconds)
+int ps__sys_is_nonblocking(ps_native h)
 {
-    return ps__set_timeo(h, events, seconds);
+    int flags = fcntl(h, F_GETFL);
+    if (flags < 0)
+        return ps__posix_error();
+    return (flags & O_NONBLOCK) != 0;
+}
+
+int ps__sys_dontwait_per_call(void)
+{
+    return 1;
 }

@@ -60,7 +60,7 @@ int ps__sys_poll(ps__pollitem *items, size_t n, double timeout)
     if (n > PS__POLL_STACK && !(p = (struct pollfd *)ps__malloc(n * sizeof *p)))
         return PS_ENOMEM;
     ps__poll_fill(p, items, n);
-    ps__posix_diag[PS_DIAG_POLL_NATIVE]++;
+    ps__add_u64(&ps__posix_diag[PS_DIAG_POLL_NATIVE], 1);
     rc = poll(p, (nfds_t)n, ps__posix_timeout_ms(timeout));
     if (rc < 0) {
         rc = errno == EINTR ? 0 : ps__posix_error();
@@ -99,7 +99,7 @@ int ps__sys_pollset_wait(ps__pollset **set, ps__pollitem *items, size_t n, int c
         }
         ps__poll_fill(ps->fds, items, n);
     }
-    ps__posix_diag[PS_DIAG_POLL_NATIVE]++;
+    ps__add_u64(&ps__posix_diag[PS_DIAG_POLL_NATIVE], 1);
     /* poll() rewrites every revents: the array needs nothing between calls. */
     rc = poll(ps->fds, (nfds_t)n, ps__posix_timeout_ms(timeout));
     if (rc < 0)

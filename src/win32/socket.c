@@ -102,10 +102,11 @@ int ps__win_clear_kernel_timeouts(SOCKET s)
  * path): Microsoft documents a socket whose SO_RCVTIMEO / SO_SNDTIMEO
  * expired as left in an indeterminate state, so the kernel's own timeouts
  * are never used. A positive timeout is non-blocking mode, like 0.0. */
-int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
+int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout, int shared)
 {
-    int nonblocking = timeout != PS_TIMEOUT_NONE;
+    int nonblocking = ps__mode_nonblocking(timeout, 0);
     int unknown = old != old; /* NaN: an adopted or duplicated handle */
+    (void)shared;
     /* An adopted socket may carry SO_RCVTIMEO / SO_SNDTIMEO from its
      * creator: cleared, since a blocking call that ran into one would
      * leave the socket indeterminate and portsock's own deadlines rule. */
@@ -114,7 +115,7 @@ int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
         if (rc < 0)
             return rc;
     }
-    if (unknown || nonblocking != (old != PS_TIMEOUT_NONE)) {
+    if (unknown || nonblocking != ps__mode_nonblocking(old, 0)) {
         int rc = ps__win_set_nonblocking(PS__SOCK(h), nonblocking);
         if (rc < 0)
             return rc;
@@ -122,15 +123,20 @@ int ps__sys_set_timeout(ps_native h, double old, int old_kernel, double timeout)
     return 0;
 }
 
-int ps__sys_set_op_timeout(ps_native h, int events, double seconds)
+/* FIONBIO cannot be read back. A blocking call that runs out of an
+ * SO_RCVTIMEO fails with WSAETIMEDOUT, so WSAEWOULDBLOCK always means
+ * non-blocking mode. */
+int ps__sys_is_nonblocking(ps_native h)
 {
-    /* The contract's answer of a backend without kernel timeouts: the core
-     * calls this only for kernel-timed sockets, and ps__sys_set_timeout
-     * above never makes one, so it is not reached. */
     (void)h;
-    (void)events;
-    (void)seconds;
-    return PS_ENOTSUP;
+    return 1;
+}
+
+/* Winsock has no per-call MSG_DONTWAIT: every call follows the socket's
+ * mode, so the core waits before a timed call on a shared socket. */
+int ps__sys_dontwait_per_call(void)
+{
+    return 0;
 }
 
 /* Sockets from socket() are inheritable on Windows: a child process started
