@@ -14,7 +14,11 @@
 # sysroot as its library root (-L), unless -DPORTSOCK_CROSS_EMULATOR=... names another command
 # (a ;-list) or OFF (a host that runs the target's code itself).
 
-set(CMAKE_SYSTEM_NAME Linux)
+# A host that runs the target's code itself (linux-x86.cmake sets PORTSOCK_CROSS_NATIVE when the
+# kernel runs i386 code) builds as a native build: the tests and consumer programs run directly.
+if(NOT PORTSOCK_CROSS_NATIVE)
+    set(CMAKE_SYSTEM_NAME Linux)
+endif()
 
 if(NOT PORTSOCK_CROSS_CC)
     find_program(portsock_cross_gcc ${PORTSOCK_CROSS_TRIPLET}-gcc)

@@ -366,12 +366,21 @@ TEST(timeout_mode_pingpong_makes_no_more_system_calls_than_blocking)
               timeout.total, sc_describe(&timeout), blocking.total);
 }
 
+/* The one call a whole send takes: sendto, which 32-bit x86's glibc
+ * reaches through socketcall(SYS_SEND) and strace names "send" (found by
+ * linux-x86). */
+static void sc_assert_the_send(const sc_counts *c)
+{
+    if (strcmp(c->names[0], "sendto") != 0 && strcmp(c->names[0], "send") != 0)
+        FAILF("the one call is %s, not sendto or send", c->names[0]);
+}
+
 TEST(sendall_taken_at_once_is_one_sendto_blocking)
 {
     sc_counts c;
     sc_trace("sendall_blocking", &c, 1);
     ASSERT_EQ(c.total, 1);
-    ASSERT_STREQ(c.names[0], "sendto");
+    sc_assert_the_send(&c);
 }
 
 TEST(sendall_taken_at_once_is_one_sendto_in_timeout_mode)
@@ -379,7 +388,7 @@ TEST(sendall_taken_at_once_is_one_sendto_in_timeout_mode)
     sc_counts c;
     sc_trace("sendall_timeout", &c, 1);
     ASSERT_EQ(c.total, 1);
-    ASSERT_STREQ(c.names[0], "sendto");
+    sc_assert_the_send(&c);
 }
 
 #else /* !__linux__ */
