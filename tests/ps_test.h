@@ -144,10 +144,10 @@ static PS_TEST_UNUSED int ps_test_under_qemu_(void)
     const char *emu = getenv("PS_TEST_EMULATOR");
     return emu != NULL && strstr(emu, "qemu-") != NULL;
 }
-#define SKIP_UNDER_QEMU(why)                       \
-    do {                                           \
-        if (ps_test_under_qemu_())                 \
-            SKIP("qemu-user's translation: " why); \
+#define SKIP_UNDER_QEMU(why)               \
+    do {                                   \
+        if (ps_test_under_qemu_())         \
+            SKIP("under qemu-user: " why); \
     } while (0)
 
 /* A note in the output (for platform differences worth seeing in the log). */
