@@ -49,7 +49,8 @@ if(PORTSOCK_INSTALL)
         "-DC_COMPILER=${CMAKE_C_COMPILER}" "-DC_COMPILER_ID=${CMAKE_C_COMPILER_ID}"
         "-DC_FLAGS=${CMAKE_C_FLAGS}" "-DEXE_LINKER_FLAGS=${CMAKE_EXE_LINKER_FLAGS}"
         "-DBUILD_TYPE=${portsock_build_type}" "-DTOOLCHAIN_FILE=${portsock_toolchain_file}"
-        "-DCROSSCOMPILING=${CMAKE_CROSSCOMPILING}" "-DEMULATOR=${portsock_emulator}"
+        "-DCROSSCOMPILING=${CMAKE_CROSSCOMPILING}" "-DTARGET_WINDOWS=${WIN32}"
+        "-DEMULATOR=${portsock_emulator}"
         -DLIBRARY_TYPE=${portsock_type} "-DPKG_CONFIG=${PORTSOCK_PKG_CONFIG}")
     set(portsock_consumer_script ${CMAKE_CURRENT_SOURCE_DIR}/consumer/run.cmake)
 

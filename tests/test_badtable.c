@@ -30,6 +30,10 @@
  *
  * PS_BADTABLE_VERBOSE=1 prints every row, not only the failing ones.
  */
+/* ftello of a position past 2 GiB on 32-bit targets (the file rows). */
+#if !defined(_WIN32) && !defined(_FILE_OFFSET_BITS)
+#define _FILE_OFFSET_BITS 64
+#endif
 #include "ps_test.h"
 
 #include <math.h>

@@ -869,6 +869,9 @@ TEST(scm_rights_cut_by_a_small_control_buffer_sets_ctrunc_and_leaks_no_descripto
     unsigned char *ctl;
     size_t cap = ps_cmsg_space(sizeof(int)); /* room for one of three, and padding */
     int fds[3], before, after, flags = 0, n, i;
+    /* qemu 7.2 hands the kernel a control buffer twice the program's size
+     * and cuts while converting, without MSG_CTRUNC. */
+    SKIP_UNDER_QEMU("SCM_RIGHTS truncation is not reported (MSG_CTRUNC missing)");
     fds[0] = temp_file_with("a");
     fds[1] = temp_file_with("b");
     fds[2] = temp_file_with("c");

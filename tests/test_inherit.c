@@ -78,16 +78,27 @@ static int run_child(ps_native h)
     CloseHandle(pi.hProcess);
     return (int)code;
 #else
-    char *argv[3];
+    /* Under qemu-user (PS_TEST_EMULATOR: its command, words split by
+     * spaces) the child, a program of the target's architecture, starts
+     * through the emulator: the host kernel cannot run it. */
+    char *argv[12], emulator[512];
+    const char *emu = getenv("PS_TEST_EMULATOR");
     pid_t pid;
-    int status = 0, i, rc;
+    int status = 0, i, rc, n = 0;
     snprintf(arg, sizeof arg, "%d", (int)h);
-    argv[0] = (char *)PS_INHERIT_CHILD;
-    argv[1] = arg;
-    argv[2] = NULL;
-    rc = posix_spawn(&pid, PS_INHERIT_CHILD, NULL, NULL, argv, environ);
+    if (emu != NULL && emu[0] != '\0') {
+        char *word;
+        ASSERT_LT(strlen(emu), sizeof emulator);
+        strcpy(emulator, emu);
+        for (word = strtok(emulator, " "); word != NULL && n < 9; word = strtok(NULL, " "))
+            argv[n++] = word;
+    }
+    argv[n++] = (char *)PS_INHERIT_CHILD;
+    argv[n++] = arg;
+    argv[n] = NULL;
+    rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
     if (rc != 0)
-        FAILF("posix_spawn(%s) failed: %d", PS_INHERIT_CHILD, rc);
+        FAILF("posix_spawnp(%s) failed: %d", argv[0], rc);
     for (i = 0; i < 2000; i++) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)

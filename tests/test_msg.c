@@ -400,6 +400,9 @@ TEST(udp_recvmsg_without_buffers_takes_the_datagram_and_sets_trunc)
     unsigned char buf[8];
     ps_iovec riov[1];
     ps_msg m;
+    /* qemu 7.2's lock_iovec gives no vector for zero buffers and the
+     * call returns 0 before reaching the kernel. */
+    SKIP_UNDER_QEMU("sendmsg/recvmsg with no buffers return 0 without the system call");
     ASSERT_OK(ps_settimeout(rx, IO_TIMEOUT));
     ASSERT_EQ(ps_sendto(tx, "dropped", 7, 0, &ra), 7);
     ASSERT_EQ(ps_sendto(tx, "next", 4, 0, &ra), 4);
@@ -444,6 +447,9 @@ TEST(udp_sendmsg_without_buffers_sends_an_empty_datagram)
     unsigned char buf[8];
     ps_iovec riov[1];
     ps_msg m;
+    /* qemu 7.2's lock_iovec gives no vector for zero buffers and the
+     * call returns 0 before reaching the kernel. */
+    SKIP_UNDER_QEMU("sendmsg/recvmsg with no buffers return 0 without the system call");
     ASSERT_OK(ps_settimeout(rx, IO_TIMEOUT));
     msg_init(&m, NULL, 0);
     dst = ra;

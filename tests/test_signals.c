@@ -66,6 +66,20 @@ static long storm_stop(void)
     return (long)storm_hits;
 }
 
+/* Stops the storm, which must have been one (over 50 signals). Under
+ * qemu-user a storm from another thread can come out as a handful of
+ * signals (the emulator delivers them between translated blocks): the
+ * case then proved nothing and skips, saying so. */
+static void storm_stop_after_a_storm(void)
+{
+    long hits = storm_stop();
+    if (hits <= 50 && ps_test_under_qemu_()) {
+        NOTE("only %ld signals arrived during the call", hits);
+        SKIP_UNDER_QEMU("another thread's signal storm arrives as a handful of signals");
+    }
+    ASSERT_GT(hits, 50);
+}
+
 typedef struct peer_job {
     ps_socket *s;
     ps_addr addr;
@@ -120,7 +134,7 @@ static void recv_waits_for_data_through_the_storm(double timeout)
     test_thread_spawn(&t, send_later, &j);
     storm_start();
     ASSERT_EQ(ps_recv(c, buf, sizeof buf, 0), 12);
-    ASSERT_GT(storm_stop(), 50);
+    storm_stop_after_a_storm();
     test_thread_join(&t);
     ASSERT_MEMEQ(buf, "storm-proof\n", 12);
     ASSERT_OK(ps_close(c));
@@ -148,7 +162,7 @@ TEST(recv_timeout_keeps_its_deadline_in_the_storm)
     t0 = test_now();
     ASSERT_ERR(ps_recv(c, buf, sizeof buf, 0), PS_ETIMEDOUT);
     took = test_now() - t0;
-    ASSERT_GT(storm_stop(), 50);
+    storm_stop_after_a_storm();
     ASSERT_DBL_GE(took, 0.29);
     ASSERT_DBL_LT(took, 1.5);
     ASSERT_OK(ps_close(c));
@@ -167,7 +181,7 @@ static void accept_through_the_storm(double timeout)
     test_thread_spawn(&t, connect_later, &j);
     storm_start();
     ASSERT_OK(ps_accept(l, &conn, NULL));
-    ASSERT_GT(storm_stop(), 50);
+    storm_stop_after_a_storm();
     test_thread_join(&t);
     ASSERT_OK(ps_close(conn));
     ASSERT_OK(ps_close(j.s));
@@ -195,7 +209,7 @@ TEST(accept_timeout_keeps_its_deadline_in_the_storm)
     t0 = test_now();
     ASSERT_ERR(ps_accept(l, &conn, NULL), PS_ETIMEDOUT);
     took = test_now() - t0;
-    ASSERT_GT(storm_stop(), 50);
+    storm_stop_after_a_storm();
     ASSERT_DBL_GE(took, 0.29);
     ASSERT_DBL_LT(took, 1.5);
     ASSERT_NULL(conn);
@@ -286,7 +300,7 @@ TEST(sendall_timeout_keeps_its_deadline_in_the_storm)
     t0 = test_now();
     ASSERT_ERR(ps_sendall(c, data, LEN, 0, &sent), PS_ETIMEDOUT);
     took = test_now() - t0;
-    ASSERT_GT(storm_stop(), 50);
+    storm_stop_after_a_storm();
     ASSERT_GT(sent, (size_t)0);
     ASSERT_LT(sent, (size_t)LEN);
     ASSERT_DBL_GE(took, 0.49);
@@ -334,7 +348,7 @@ static void readline_through_the_storm(double timeout)
         ASSERT_EQ(ps_file_readline(f, line, sizeof line), (ptrdiff_t)strlen(want));
         ASSERT_STREQ(line, want);
     }
-    ASSERT_GT(storm_stop(), 50);
+    storm_stop_after_a_storm();
     test_thread_join(&t);
     ASSERT_OK(ps_file_close(f));
     ASSERT_OK(ps_close(c));

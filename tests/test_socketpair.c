@@ -447,6 +447,13 @@ TEST(stream_pair_over_loopback_turns_away_a_stranger_who_connects_first)
         ASSERT_EQ(timer_settime(timer, 0, &on, NULL), 0);
         rc = ps_socketpair(pair, PS_AF_INET, PS_SOCK_STREAM);
         ASSERT_EQ(timer_settime(timer, 0, &off, NULL), 0);
+        /* qemu-i386 (socketcall) answers a blocking connect that a signal
+         * interrupted with EINPROGRESS; the kernel itself, natively on
+         * i386 and under the other qemu-user targets, does not. */
+        if (rc == PS_EINPROGRESS && ps_test_under_qemu_() &&
+            strstr(getenv("PS_TEST_EMULATOR"), "qemu-i386") != NULL)
+            SKIP_UNDER_QEMU("qemu-i386: a blocking connect interrupted by a signal gives "
+                            "EINPROGRESS");
 #endif
         ASSERT_OK(rc);
         /* whatever happened, the pair is the two sockets it made */

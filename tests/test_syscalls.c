@@ -319,6 +319,11 @@ static void sc_trace(const char *name, sc_counts *c, int threads)
     if (fd < 0)
         FAILF("mkstemp failed (errno %d)", errno);
     close(fd);
+    if (ps_test_under_qemu_()) {
+        unlink(out);
+        SKIP_UNDER_QEMU("strace cannot start the target's program, nor see its system calls "
+                        "inside the emulator (it would count qemu's own)");
+    }
     rc = sc_run_strace("noop", out);
     if (rc == 127) {
         unlink(out);
@@ -366,12 +371,21 @@ TEST(timeout_mode_pingpong_makes_no_more_system_calls_than_blocking)
               timeout.total, sc_describe(&timeout), blocking.total);
 }
 
+/* The one call a whole send takes: sendto, which 32-bit x86's glibc
+ * reaches through socketcall(SYS_SEND) and strace names "send" (found by
+ * linux-x86). */
+static void sc_assert_the_send(const sc_counts *c)
+{
+    if (strcmp(c->names[0], "sendto") != 0 && strcmp(c->names[0], "send") != 0)
+        FAILF("the one call is %s, not sendto or send", c->names[0]);
+}
+
 TEST(sendall_taken_at_once_is_one_sendto_blocking)
 {
     sc_counts c;
     sc_trace("sendall_blocking", &c, 1);
     ASSERT_EQ(c.total, 1);
-    ASSERT_STREQ(c.names[0], "sendto");
+    sc_assert_the_send(&c);
 }
 
 TEST(sendall_taken_at_once_is_one_sendto_in_timeout_mode)
@@ -379,7 +393,7 @@ TEST(sendall_taken_at_once_is_one_sendto_in_timeout_mode)
     sc_counts c;
     sc_trace("sendall_timeout", &c, 1);
     ASSERT_EQ(c.total, 1);
-    ASSERT_STREQ(c.names[0], "sendto");
+    sc_assert_the_send(&c);
 }
 
 #else /* !__linux__ */

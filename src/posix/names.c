@@ -31,8 +31,11 @@ static int ps__gai_error(int rc)
     }
 }
 
-/* One portable node, or NULL for an entry portsock has no type for (raw). */
-static int ps__ai_node(const struct addrinfo *ai, ps_addrinfo **node)
+/* One portable node, or NULL for an entry portsock has no type for (raw).
+ * want_canon: PS_AI_CANONNAME was asked for. musl fills ai_canonname even
+ * when it was not (with the host string), glibc only when it was: the flag
+ * decides, so that canonname is NULL unless asked for everywhere. */
+static int ps__ai_node(const struct addrinfo *ai, int want_canon, ps_addrinfo **node)
 {
     ps_addrinfo *n;
     int family = ps__posix_family_from_native(ai->ai_family);
@@ -48,7 +51,7 @@ static int ps__ai_node(const struct addrinfo *ai, ps_addrinfo **node)
     n->protocol = ai->ai_protocol;
     memcpy(n->addr.storage.bytes, ai->ai_addr, ai->ai_addrlen);
     n->addr.len = (uint32_t)ai->ai_addrlen;
-    if (ai->ai_canonname && !(n->canonname = ps__strdup(ai->ai_canonname))) {
+    if (want_canon && ai->ai_canonname && !(n->canonname = ps__strdup(ai->ai_canonname))) {
         ps__free(n);
         return PS_ENOMEM;
     }
@@ -76,7 +79,7 @@ int ps__sys_getaddrinfo(const char *host, const char *service, int family, int t
         return ps__gai_error(rc);
     rc = 0;
     for (ai = list; ai && rc == 0; ai = ai->ai_next) {
-        rc = ps__ai_node(ai, &node);
+        rc = ps__ai_node(ai, (flags & PS_AI_CANONNAME) != 0, &node);
         if (node) {
             *tail = node;
             tail = &node->next;

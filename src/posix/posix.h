@@ -7,6 +7,11 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
+/* A 64-bit off_t on 32-bit targets too (glibc's default there is 32 bits):
+ * ps_sendfile's offsets and fseeko past 2 GiB (found by linux-x86). */
+#ifndef _FILE_OFFSET_BITS
+#define _FILE_OFFSET_BITS 64
+#endif
 
 #include <errno.h>
 #include <netinet/in.h>

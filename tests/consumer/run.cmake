@@ -12,7 +12,9 @@
 # Options describe the build under test, so that the consumer is built the same way: CONFIG,
 # LIBDIR (CMAKE_INSTALL_LIBDIR), GENERATOR, GENERATOR_PLATFORM, MAKE_PROGRAM, C_COMPILER,
 # C_COMPILER_ID, C_FLAGS, EXE_LINKER_FLAGS, BUILD_TYPE, TOOLCHAIN_FILE, CROSSCOMPILING,
-# EMULATOR ('|' between its words), LIBRARY_TYPE (STATIC_LIBRARY / SHARED_LIBRARY), PKG_CONFIG.
+# TARGET_WINDOWS (the build is for Windows: .exe, DLL, Winsock libraries; a cross build may be
+# for another Linux), EMULATOR ('|' between its words), LIBRARY_TYPE (STATIC_LIBRARY /
+# SHARED_LIBRARY), PKG_CONFIG.
 # A test that cannot run here prints "portsock-test-skip: WHY" (ctest reports it skipped).
 cmake_minimum_required(VERSION 3.25)
 
@@ -22,6 +24,12 @@ foreach(var MODE BUILD_DIR SOURCE_DIR WORK_DIR)
     endif()
 endforeach()
 string(REPLACE "|" ";" EMULATOR "${EMULATOR}")
+if(NOT DEFINED TARGET_WINDOWS OR "${TARGET_WINDOWS}" STREQUAL "")
+    set(TARGET_WINDOWS OFF)
+    if(CMAKE_HOST_WIN32)
+        set(TARGET_WINDOWS ON)
+    endif()
+endif()
 if(NOT LIBDIR)
     set(LIBDIR lib)
 endif()
@@ -58,9 +66,11 @@ function(run_program exe)
         skip("built, but cross-compiled without CMAKE_CROSSCOMPILING_EMULATOR to run it")
     endif()
     set(env "")
-    if(ARGN STREQUAL "LIBRARY_PATH" AND NOT CROSSCOMPILING
+    # A Windows cross build has the DLL copied beside the program; qemu-user hands the
+    # environment to the target's loader, so LD_LIBRARY_PATH serves a Linux cross build too.
+    if(ARGN STREQUAL "LIBRARY_PATH" AND NOT (CROSSCOMPILING AND TARGET_WINDOWS)
        AND LIBRARY_TYPE STREQUAL "SHARED_LIBRARY")
-        if(CMAKE_HOST_WIN32)
+        if(TARGET_WINDOWS)
             set(env ${CMAKE_COMMAND} -E env "PATH=${prefix}/bin;$ENV{PATH}")
         else()
             set(env ${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${libdir}:$ENV{LD_LIBRARY_PATH}"
@@ -111,7 +121,7 @@ if(MODE STREQUAL "install")
              ${LIBDIR}/cmake/portsock/portsockTargets.cmake ${LIBDIR}/pkgconfig/portsock.pc)
     file(GLOB libs RELATIVE ${prefix} ${libdir}/*portsock* ${prefix}/bin/*portsock*)
     message("installed: ${libs}")
-    if(LIBRARY_TYPE STREQUAL "SHARED_LIBRARY" AND CROSSCOMPILING)
+    if(LIBRARY_TYPE STREQUAL "SHARED_LIBRARY" AND CROSSCOMPILING AND TARGET_WINDOWS)
         list(APPEND need bin/libportsock.dll ${LIBDIR}/libportsock.dll.a)
     elseif(LIBRARY_TYPE STREQUAL "SHARED_LIBRARY" AND NOT CMAKE_HOST_WIN32
            AND NOT CMAKE_HOST_APPLE)
@@ -187,7 +197,7 @@ elseif(MODE STREQUAL "pkgconfig")
     if(LIBRARY_TYPE STREQUAL "STATIC_LIBRARY" AND NOT cflags MATCHES "-DPORTSOCK_STATIC")
         message(FATAL_ERROR "the static library's portsock.pc has no -DPORTSOCK_STATIC")
     endif()
-    if(CROSSCOMPILING AND LIBRARY_TYPE STREQUAL "STATIC_LIBRARY" AND NOT libs MATCHES "ws2_32")
+    if(TARGET_WINDOWS AND LIBRARY_TYPE STREQUAL "STATIC_LIBRARY" AND NOT libs MATCHES "ws2_32")
         message(FATAL_ERROR "the static library's portsock.pc lacks the Winsock libraries")
     endif()
     separate_arguments(cflags UNIX_COMMAND "${cflags}")
@@ -195,13 +205,13 @@ elseif(MODE STREQUAL "pkgconfig")
     separate_arguments(user_cflags UNIX_COMMAND "${C_FLAGS}")
     separate_arguments(user_ldflags UNIX_COMMAND "${EXE_LINKER_FLAGS}")
     set(exe ${work}/roundtrip)
-    if(CROSSCOMPILING OR CMAKE_HOST_WIN32)
+    if(TARGET_WINDOWS)
         set(exe ${exe}.exe)
     endif()
     # cc $CFLAGS roundtrip.c $(pkg-config --cflags --libs portsock) -o roundtrip
     step("compile" ${C_COMPILER} ${user_cflags} -std=c11 ${cflags}
          ${SOURCE_DIR}/tests/consumer/roundtrip.c -o ${exe} ${user_ldflags} ${libs})
-    if(LIBRARY_TYPE STREQUAL "SHARED_LIBRARY" AND CROSSCOMPILING)
+    if(LIBRARY_TYPE STREQUAL "SHARED_LIBRARY" AND CROSSCOMPILING AND TARGET_WINDOWS)
         file(COPY ${prefix}/bin/libportsock.dll DESTINATION ${work})
     endif()
     run_program(${exe} LIBRARY_PATH)
