@@ -327,10 +327,12 @@ PS_API int ps_type(const ps_socket *s);
 
 /* Adopts a native socket (as Python's socket(fileno=h)): detects its family
  * and type, and puts it in the mode of the default timeout. The object
- * counts as sharing its socket (as after ps_dup): kernel timeouts set by
- * another user of h stay, and this object's calls keep their own timeout
- * whatever mode others set. On success the
- * object owns h. Errors: PS_ENOTSOCK (h is something else), PS_EBADF
+ * counts as sharing its socket (as after ps_dup): its calls keep their own
+ * timeout whatever mode others set. Kernel timeouts (SO_RCVTIMEO /
+ * SO_SNDTIMEO) set by another user of h stay on POSIX, where they belong to
+ * that user and portsock's calls never rely on them; Windows clears them,
+ * since Microsoft documents a socket whose timeout expired in a blocking
+ * call as indeterminate. On success the object owns h. Errors: PS_ENOTSOCK (h is something else), PS_EBADF
  * (invalid h), PS_ENOTSUP (a socket type portsock has no name for),
  * PS_EAFNOSUPPORT (a family portsock has no name for). */
 PS_API int ps_socket_from_native(ps_socket **out, ps_native h);
