@@ -1,6 +1,7 @@
 /* The allocator every portsock allocation goes through, and ps_set_allocator,
  * which may replace it while nothing allocated by the present one is alive. */
 #include "sys.h"
+#include "atomic.h"
 
 #include <stdlib.h>
 
@@ -35,13 +36,13 @@ static void (*ps__free_fn)(void *) = ps__libc_free;
  * ps_set_allocator refuses to switch while any is alive, since each must
  * be freed by the allocator that made it. Atomic: threads allocate at
  * once. */
-static volatile long ps__live = 0;
+static int64_t ps__live = 0;
 
 void *ps__malloc(size_t size)
 {
     void *p = ps__malloc_fn(size);
     if (p)
-        ps__sys_atomic_add(&ps__live, 1);
+        ps__count_add(&ps__live, 1);
     return p;
 }
 
@@ -49,7 +50,7 @@ void *ps__calloc(size_t count, size_t size)
 {
     void *p = ps__calloc_fn(count, size);
     if (p)
-        ps__sys_atomic_add(&ps__live, 1);
+        ps__count_add(&ps__live, 1);
     return p;
 }
 
@@ -62,7 +63,7 @@ void *ps__realloc(void *p, size_t size)
         size = 1;
     q = ps__realloc_fn(p, size);
     if (q && !p)
-        ps__sys_atomic_add(&ps__live, 1);
+        ps__count_add(&ps__live, 1);
     return q;
 }
 
@@ -70,7 +71,7 @@ void ps__free(void *p)
 {
     if (p) {
         ps__free_fn(p);
-        ps__sys_atomic_add(&ps__live, -1);
+        ps__count_add(&ps__live, -1);
     }
 }
 
@@ -79,7 +80,7 @@ int ps_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, siz
 {
     if (!malloc_fn || !realloc_fn || !calloc_fn || !free_fn)
         return PS_EINVAL;
-    if (ps__sys_atomic_add(&ps__live, 0) != 0)
+    if (ps__count_add(&ps__live, 0) != 0)
         return PS_EBUSY;
     ps__malloc_fn = malloc_fn;
     ps__realloc_fn = realloc_fn;

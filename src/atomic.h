@@ -6,7 +6,8 @@
  * snapshot of it, and any snapshot is safe, timeout.c), and on the targets
  * these are the plain loads and stores the compiler would emit anyway,
  * without the data race that ThreadSanitizer and the C11 memory model
- * forbid.
+ * forbid. One count must be exact and ordered as well: the allocator's
+ * live blocks (ps__count_add).
  */
 #ifndef PS_ATOMIC_H
 #define PS_ATOMIC_H
@@ -48,6 +49,13 @@ static inline void ps__add_u64(uint64_t *p, uint64_t n)
     __atomic_fetch_add(p, n, __ATOMIC_RELAXED);
 }
 
+/* A count that must be exact across threads and read as a whole (the
+ * allocator's live blocks): adds n and returns the new value. */
+static inline int64_t ps__count_add(int64_t *p, int64_t n)
+{
+    return __atomic_add_fetch(p, n, __ATOMIC_SEQ_CST);
+}
+
 #elif defined(_MSC_VER)
 
 /* MSVC: aligned volatile accesses of up to 64 bits are single loads and
@@ -82,6 +90,11 @@ static inline uint64_t ps__load_u64(const uint64_t *p)
 static inline void ps__add_u64(uint64_t *p, uint64_t n)
 {
     _InterlockedExchangeAdd64((volatile __int64 *)p, (__int64)n);
+}
+
+static inline int64_t ps__count_add(int64_t *p, int64_t n)
+{
+    return _InterlockedExchangeAdd64((volatile __int64 *)p, (__int64)n) + n;
 }
 
 #else

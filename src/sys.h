@@ -348,12 +348,6 @@ int ps__sys_getnameinfo(const ps_addr *a, char *host, size_t hostlen, char *serv
                         int flags);
 int ps__sys_gethostname(char *buf, size_t size);
 
-/* ---- atomics ---- */
-
-/* Adds delta to *p atomically (sequentially consistent) and returns the new
- * value; delta 0 reads it. The allocator's count of live blocks uses it. */
-long ps__sys_atomic_add(volatile long *p, long delta);
-
 /* ---- diagnostics ---- */
 
 /* The backend's path counters and knobs (PS_DIAG_* of portsock.h). */
