@@ -332,9 +332,10 @@ PS_API int ps_type(const ps_socket *s);
  * SO_SNDTIMEO) set by another user of h stay on POSIX, where they belong to
  * that user and portsock's calls never rely on them; Windows clears them,
  * since Microsoft documents a socket whose timeout expired in a blocking
- * call as indeterminate. On success the object owns h. Errors: PS_ENOTSOCK (h is something else), PS_EBADF
- * (invalid h), PS_ENOTSUP (a socket type portsock has no name for),
- * PS_EAFNOSUPPORT (a family portsock has no name for). */
+ * call as indeterminate. On success the object owns h. Errors:
+ * PS_ENOTSOCK (h is something else), PS_EBADF (invalid h), PS_ENOTSUP (a
+ * socket type portsock has no name for), PS_EAFNOSUPPORT (a family portsock
+ * has no name for). */
 PS_API int ps_socket_from_native(ps_socket **out, ps_native h);
 
 /* A second, non-inheritable socket object on the same connection, with the
@@ -905,6 +906,10 @@ PS_API uint64_t ps_diag_count(int counter);
  * as for a temporary folder whose path sun_path cannot hold on Windows), so
  * that the loopback fallback of PS_AF_UNSPEC pairs is tested everywhere. */
 #define PS_DIAG_FORCE_UNIX_PAIR_FAILURE 3
+/* Windows: the AFD selector cannot open (PS_ENOTSUP, as on a system or an
+ * emulator without AFD polling), so that the default selector's fallback to
+ * the poll selector is tested. PS_ENOTSUP elsewhere, which has no AFD. */
+#define PS_DIAG_FORCE_NO_AFD 4
 
 /* Sets a knob (on != 0) for the whole process; PS_ENOTSUP where the
  * platform has no such path, PS_EINVAL for an unknown knob. */

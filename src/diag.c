@@ -20,7 +20,8 @@ int ps_diag_force(int knob, int on)
         ps__unix_pair_fails = on != 0;
         return 0;
     }
-    if (knob != PS_DIAG_FORCE_POLL_SELECT && knob != PS_DIAG_FORCE_WAIT_TIMEOUTS)
+    if (knob != PS_DIAG_FORCE_POLL_SELECT && knob != PS_DIAG_FORCE_WAIT_TIMEOUTS &&
+        knob != PS_DIAG_FORCE_NO_AFD)
         return PS_EINVAL;
     return ps__sys_diag_force(knob, on);
 }

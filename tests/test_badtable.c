@@ -3154,6 +3154,8 @@ static const bad_row rows_diagnostics[] = {
     {"ps_diag_force", K_CONST, S_NONE, "PS_DIAG_FORCE_POLL_SELECT", diag_force_of,
      PS_DIAG_FORCE_POLL_SELECT, PW(PS_ENOTSUP, 0),
      "the select path it forces is Windows' alone: PS_ENOTSUP elsewhere (header)"},
+    {"ps_diag_force", K_CONST, S_NONE, "PS_DIAG_FORCE_NO_AFD", diag_force_of, PS_DIAG_FORCE_NO_AFD,
+     PW(PS_ENOTSUP, 0), "the AFD selector it refuses is Windows' alone: PS_ENOTSUP elsewhere"},
 };
 
 /* ------------------------------------------------------------------------ */

@@ -874,6 +874,38 @@ BEHAVIOURS(ON_EVERY_BACKEND)
 
 /* ---- the backends themselves ---- */
 
+/* Where AFD polling cannot open (an emulator or a system without it), the
+ * default selector is the poll selector, and says so. */
+TEST(the_default_selector_falls_back_to_poll_where_afd_cannot_open)
+{
+#ifdef _WIN32
+    ps_selector *sel = NULL;
+    ps_socket *c, *s;
+    ps_event ev[2];
+    ASSERT_OK(ps_diag_force(PS_DIAG_FORCE_NO_AFD, 1));
+    ASSERT_ERR(ps_selector_open_backend(&sel, PS_SELECTOR_AFD), PS_ENOTSUP);
+    ASSERT_NULL(sel);
+    ASSERT_OK(ps_selector_open(&sel));
+    ASSERT_EQ(ps_selector_backend(sel), PS_SELECTOR_POLL);
+    /* and it works as a selector */
+    test_tcp_pair(PS_AF_INET, &c, &s);
+    ASSERT_OK(ps_selector_add(sel, s, PS_POLLIN, &tag_a));
+    ASSERT_EQ(ps_send(c, "x", 1, 0), 1);
+    ASSERT_EQ(ps_selector_wait(sel, ev, 2, test_scaled(5.0)), 1);
+    ASSERT_TRUE(ev[0].sock == s && ev[0].data == &tag_a && ev[0].events == PS_POLLIN);
+    ps_selector_close(sel);
+    ASSERT_OK(ps_diag_force(PS_DIAG_FORCE_NO_AFD, 0));
+    ASSERT_OK(ps_selector_open(&sel));
+    ASSERT_EQ(ps_selector_backend(sel), PS_SELECTOR_AFD);
+    ps_selector_close(sel);
+    ASSERT_OK(ps_close(c));
+    ASSERT_OK(ps_close(s));
+#else
+    /* No AFD to refuse: the knob is Windows' alone. */
+    ASSERT_ERR(ps_diag_force(PS_DIAG_FORCE_NO_AFD, 1), PS_ENOTSUP);
+#endif
+}
+
 TEST(each_platform_offers_its_backends_and_refuses_the_others)
 {
     ps_selector *sel = NULL;
@@ -935,6 +967,7 @@ TEST(opening_with_bad_arguments_is_einval)
 TEST_LIST = {
     BEHAVIOURS(EVERY_BACKEND_ENTRIES)
     TEST_ENTRY(each_platform_offers_its_backends_and_refuses_the_others),
+    TEST_ENTRY(the_default_selector_falls_back_to_poll_where_afd_cannot_open),
     TEST_ENTRY(opening_with_bad_arguments_is_einval),
 #ifdef _WIN32
     TEST_ENTRY(a_failed_connect_comes_through_the_afd_request_when_registered_before_connecting),

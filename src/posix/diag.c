@@ -16,6 +16,7 @@ int ps__sys_diag_force(int knob, int on)
         ps__store_int(&ps__posix_force_wait_timeouts, on != 0);
         return 0;
     }
-    /* poll() reports failed connects: there is no select path to force. */
+    /* poll() reports failed connects: there is no select path to force;
+     * and there is no AFD selector to refuse. */
     return PS_ENOTSUP;
 }

@@ -1,6 +1,7 @@
-/* Path counters of the Winsock backend, and the knob that forces ps_poll's
+/* Path counters of the Winsock backend, and the knobs that force ps_poll's
  * select path (whose reason, old WSAPoll's blindness to failed connects,
- * does not show under Wine or on current Windows). */
+ * does not show under Wine or on current Windows) and the poll selector
+ * where AFD polling would open. */
 #include "win32.h"
 
 /* Counters by PS_DIAG_* number; slot 0 is unused. Interlocked, so the
@@ -8,6 +9,7 @@
 #define PS__DIAG_SLOTS 5
 static volatile LONG64 ps__diag[PS__DIAG_SLOTS];
 static volatile LONG ps__force_select = 0;
+static volatile LONG ps__force_no_afd = 0;
 
 void ps__win_diag_count(int counter)
 {
@@ -18,6 +20,11 @@ void ps__win_diag_count(int counter)
 int ps__win_force_select(void)
 {
     return InterlockedCompareExchange(&ps__force_select, 0, 0) != 0;
+}
+
+int ps__win_force_no_afd(void)
+{
+    return InterlockedCompareExchange(&ps__force_no_afd, 0, 0) != 0;
 }
 
 uint64_t ps__sys_diag_count(int counter)
@@ -32,6 +39,10 @@ int ps__sys_diag_force(int knob, int on)
     /* Timeouts are always waited for here (socket.c): nothing to force. */
     if (knob == PS_DIAG_FORCE_WAIT_TIMEOUTS)
         return 0;
+    if (knob == PS_DIAG_FORCE_NO_AFD) {
+        InterlockedExchange(&ps__force_no_afd, on != 0);
+        return 0;
+    }
     if (knob != PS_DIAG_FORCE_POLL_SELECT)
         return PS_EINVAL;
     InterlockedExchange(&ps__force_select, on != 0);

@@ -275,7 +275,8 @@ static int ps__afdsel_open(void **state)
     int rc = ps__win_start();
     if (rc < 0)
         return rc;
-    if (!InitOnceExecuteOnce(&ps__nt.once, ps__afd_load, NULL, NULL) || !ps__nt.works)
+    if (ps__win_force_no_afd() || !InitOnceExecuteOnce(&ps__nt.once, ps__afd_load, NULL, NULL) ||
+        !ps__nt.works)
         return PS_ENOTSUP;
     e = (ps__afdsel *)ps__calloc(1, sizeof *e);
     if (!e)

@@ -121,6 +121,8 @@ size_t ps__win_cmsg_copy(void *dst, size_t capacity, const void *src, size_t len
  * PS_DIAG_FORCE_POLL_SELECT is on (diag.c). */
 void ps__win_diag_count(int counter);
 int ps__win_force_select(void);
+/* 1 while PS_DIAG_FORCE_NO_AFD asks the AFD selector not to open. */
+int ps__win_force_no_afd(void);
 
 /* A native handle as Winsock's SOCKET and back. SOCKET is UINT_PTR, the
  * same width as ps_native (uintptr_t); the casts only change the name. */
