@@ -23,213 +23,12 @@
  * A request that must go (modify, remove, close) is cancelled and orphaned:
  * the driver may still write into it until its completion comes out of
  * the port, so it is freed only then. */
-#include "win32.h"
-
+#include "afd.h"
 #include "selector_afd.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-
-/* ---- the undocumented parts: ntdll's calls, the driver's poll request ---- */
-
-typedef LONG ps__ntstatus;
-#define PS__STATUS_SUCCESS ((ps__ntstatus)0x00000000L)
-#define PS__STATUS_PENDING ((ps__ntstatus)0x00000103L)
-#define PS__STATUS_NO_MEMORY ((ps__ntstatus)0xC0000017L)
-#define PS__STATUS_INSUFFICIENT_RESOURCES ((ps__ntstatus)0xC000009AL)
-#define PS__STATUS_INVALID_HANDLE ((ps__ntstatus)0xC0000008L)
-
-typedef struct ps__iosb {
-    union {
-        ps__ntstatus status;
-        void *pointer;
-    } u;
-    ULONG_PTR information;
-} ps__iosb;
-
-typedef struct ps__ntname {
-    USHORT length, capacity; /* in bytes */
-    WCHAR *text;
-} ps__ntname;
-
-typedef struct ps__ntattributes {
-    ULONG length;
-    HANDLE root;
-    ps__ntname *name;
-    ULONG attributes;
-    void *security, *qos;
-} ps__ntattributes;
-
-typedef ps__ntstatus(NTAPI *ps__nt_create_file_fn)(HANDLE *, ACCESS_MASK, ps__ntattributes *,
-                                                   ps__iosb *, LARGE_INTEGER *, ULONG, ULONG, ULONG,
-                                                   ULONG, void *, ULONG);
-typedef ps__ntstatus(NTAPI *ps__nt_ioctl_fn)(HANDLE, HANDLE, void *, void *, ps__iosb *, ULONG,
-                                             void *, ULONG, void *, ULONG);
-typedef ps__ntstatus(NTAPI *ps__nt_cancel_fn)(HANDLE, ps__iosb *, ps__iosb *);
-
-/* IOCTL_AFD_POLL: FILE_DEVICE_NETWORK, function 9, METHOD_BUFFERED. */
-#define PS__IOCTL_AFD_POLL 0x00012024UL
-
-/* The driver's event bits. */
-#define PS__AFD_RECEIVE 0x0001u
-#define PS__AFD_SEND 0x0004u
-#define PS__AFD_DISCONNECT 0x0008u /* the peer shut its side down (FIN) */
-#define PS__AFD_ABORT 0x0010u      /* reset */
-#define PS__AFD_LOCAL_CLOSE 0x0020u
-#define PS__AFD_ACCEPT 0x0080u
-#define PS__AFD_CONNECT_FAIL 0x0100u
-
-typedef struct ps__afd_handle_info {
-    HANDLE handle;
-    ULONG events;
-    ps__ntstatus status;
-} ps__afd_handle_info;
-
-/* One socket per request; the driver writes the result back in place. */
-typedef struct ps__afd_poll_info {
-    LARGE_INTEGER timeout; /* absolute; the largest value: never */
-    ULONG count;
-    ULONG exclusive;
-    ps__afd_handle_info handles[1];
-} ps__afd_poll_info;
-
-/* SIO_BASE_HANDLE and SIO_BSP_HANDLE_POLL (_WSAIOR(IOC_WS2, 34 / 29)),
- * missing from older SDKs. */
-#define PS__SIO_BASE_HANDLE 0x48000022UL
-#define PS__SIO_BSP_HANDLE_POLL 0x4800001DUL
-
-static struct {
-    INIT_ONCE once;
-    int works; /* AFD polling answered the probe (ps__afd_load) */
-    ps__nt_create_file_fn create_file;
-    ps__nt_ioctl_fn ioctl;
-    ps__nt_cancel_fn cancel;
-} ps__nt = {INIT_ONCE_STATIC_INIT, 0, NULL, NULL, NULL};
-
-/* A handle of the driver itself (no socket behind it), for poll requests.
- * The name after \Device\Afd\ is free; the driver only looks at the
- * prefix. PS_ENOTSUP where there is no such device. */
-static int ps__afd_open_device(HANDLE *out)
-{
-    static WCHAR path[] = L"\\Device\\Afd\\PortSock";
-    ps__ntname name;
-    ps__ntattributes attr;
-    ps__iosb iosb;
-    ps__ntstatus st;
-    name.length = (USHORT)(sizeof path - sizeof path[0]);
-    name.capacity = (USHORT)sizeof path;
-    name.text = path;
-    memset(&attr, 0, sizeof attr);
-    attr.length = (ULONG)sizeof attr;
-    attr.name = &name;
-    st = ps__nt.create_file(out, SYNCHRONIZE, &attr, &iosb, NULL, 0,
-                            FILE_SHARE_READ | FILE_SHARE_WRITE, 1 /* FILE_OPEN */, 0, NULL, 0);
-    if (st == PS__STATUS_SUCCESS)
-        return 0;
-    *out = NULL;
-    return st == PS__STATUS_NO_MEMORY || st == PS__STATUS_INSUFFICIENT_RESOURCES ? PS_ENOMEM
-                                                                                 : PS_ENOTSUP;
-}
-
-/* The socket the driver knows: a layered provider may have wrapped it. */
-static int ps__afd_base_socket(SOCKET s, SOCKET *base)
-{
-    DWORD bytes = 0;
-    int err;
-    if (WSAIoctl(s, PS__SIO_BASE_HANDLE, NULL, 0, base, sizeof *base, &bytes, NULL, NULL) == 0)
-        return 0;
-    err = WSAGetLastError();
-    if (err == WSAENOTSOCK)
-        return PS_ENOTSOCK;
-    /* Some providers refuse SIO_BASE_HANDLE but answer this one. */
-    if (WSAIoctl(s, PS__SIO_BSP_HANDLE_POLL, NULL, 0, base, sizeof *base, &bytes, NULL, NULL) == 0)
-        return 0;
-    if (err == WSAEINVAL || err == WSAEOPNOTSUPP) {
-        *base = s; /* no provider in between */
-        return 0;
-    }
-    return ps__sys_error_from_native(err);
-}
-
-/* One poll of timeout 0 for a new UDP socket's writability on a device
- * handle not tied to a port: 1 when the driver answers it, 0 when it
- * refuses it (an emulator with the device but without the request), or a
- * PS_E... code when the probe itself could not be made. */
-static int ps__afd_probe(HANDLE afd)
-{
-    ps__afd_poll_info info;
-    ps__iosb iosb;
-    ps__ntstatus st;
-    HANDLE done = CreateEventW(NULL, TRUE, FALSE, NULL);
-    SOCKET s = ps__win_open(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL), base;
-    int rc;
-    if (s == INVALID_SOCKET) /* a system without IPv4 */
-        s = ps__win_open(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, NULL);
-    if (s == INVALID_SOCKET || !done) {
-        rc = s == INVALID_SOCKET ? ps__win_last_error() : PS_ENOMEM;
-        if (s != INVALID_SOCKET)
-            closesocket(s);
-        if (done)
-            CloseHandle(done);
-        return rc;
-    }
-    rc = ps__afd_base_socket(s, &base);
-    if (rc == 0) {
-        memset(&info, 0, sizeof info);
-        info.timeout.QuadPart = 0;
-        info.count = 1;
-        info.handles[0].handle = (HANDLE)base;
-        info.handles[0].events = PS__AFD_SEND;
-        iosb.u.status = PS__STATUS_PENDING;
-        st = ps__nt.ioctl(afd, done, NULL, NULL, &iosb, PS__IOCTL_AFD_POLL, &info,
-                          (ULONG)sizeof info, &info, (ULONG)sizeof info);
-        if (st == PS__STATUS_PENDING && WaitForSingleObject(done, 2000) == WAIT_OBJECT_0)
-            st = iosb.u.status;
-        rc = st == PS__STATUS_SUCCESS && info.count == 1 && (info.handles[0].events & PS__AFD_SEND);
-        if (st == PS__STATUS_PENDING) {
-            ps__iosb ignored;
-            (void)ps__nt.cancel(afd, &iosb, &ignored);
-            WaitForSingleObject(done, INFINITE); /* iosb and info live here */
-        }
-    }
-    closesocket(s);
-    CloseHandle(done);
-    return rc;
-}
-
-/* Once per process: ntdll's calls, and whether AFD polling works here. A
- * probe that could not be made (no socket to spare) is tried again by the
- * next open. */
-static BOOL CALLBACK ps__afd_load(PINIT_ONCE once, PVOID param, PVOID *context)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    HANDLE afd;
-    int rc;
-    (void)once;
-    (void)param;
-    (void)context;
-    if (!ntdll)
-        return TRUE; /* ps__nt.works stays 0 */
-    /* Through void (*)(void): GetProcAddress's FARPROC is another type. */
-    ps__nt.create_file =
-        (ps__nt_create_file_fn)(void (*)(void))GetProcAddress(ntdll, "NtCreateFile");
-    ps__nt.ioctl = (ps__nt_ioctl_fn)(void (*)(void))GetProcAddress(ntdll, "NtDeviceIoControlFile");
-    ps__nt.cancel = (ps__nt_cancel_fn)(void (*)(void))GetProcAddress(ntdll, "NtCancelIoFileEx");
-    if (!ps__nt.create_file || !ps__nt.ioctl || !ps__nt.cancel)
-        return TRUE;
-    rc = ps__afd_open_device(&afd);
-    if (rc == PS_ENOTSUP)
-        return TRUE;
-    if (rc < 0)
-        return FALSE;
-    rc = ps__afd_probe(afd);
-    CloseHandle(afd);
-    if (rc < 0)
-        return FALSE;
-    ps__nt.works = rc;
-    return TRUE;
-}
 
 /* ---- the selector ---- */
 
@@ -275,8 +74,7 @@ static int ps__afdsel_open(void **state)
     int rc = ps__win_start();
     if (rc < 0)
         return rc;
-    if (ps__win_force_no_afd() || !InitOnceExecuteOnce(&ps__nt.once, ps__afd_load, NULL, NULL) ||
-        !ps__nt.works)
+    if (ps__win_force_no_afd() || !ps__afd_available())
         return PS_ENOTSUP;
     e = (ps__afdsel *)ps__calloc(1, sizeof *e);
     if (!e)
@@ -380,9 +178,8 @@ static int ps__afdsel_add(void *state, ps__selreg *reg)
  * freed: its completion comes out of the port either way. */
 static void ps__afd_cancel(ps__afdsel *e, ps__afdsock *a)
 {
-    ps__iosb done;
     a->req->owner = NULL;
-    (void)ps__nt.cancel(e->afd, &a->req->iosb, &done);
+    ps__afd_cancel_request(e->afd, &a->req->iosb);
     e->orphans++;
     a->req = NULL;
     a->pending = 0;
@@ -472,11 +269,9 @@ static int ps__afd_arm(ps__afdsel *e, ps__afdsock *a)
     r->info.handles[0].handle = (HANDLE)a->base;
     r->info.handles[0].events = ps__afd_mask(a->events);
     r->info.handles[0].status = 0;
-    r->iosb.u.status = PS__STATUS_PENDING;
     /* The request itself is the completion's context (the entry's
      * lpOverlapped). */
-    st = ps__nt.ioctl(e->afd, NULL, NULL, r, &r->iosb, PS__IOCTL_AFD_POLL, &r->info,
-                      (ULONG)sizeof r->info, &r->info, (ULONG)sizeof r->info);
+    st = ps__afd_poll(e->afd, r, &r->iosb, &r->info);
     if (st != PS__STATUS_SUCCESS && st != PS__STATUS_PENDING)
         return st == PS__STATUS_INVALID_HANDLE ? PS_POLLNVAL : PS_POLLERR;
     a->pending = 1;
