@@ -8,7 +8,6 @@
 # binutils, but Debian keeps libgcc (which the mingw-w64 C runtime needs) in gcc's own folder:
 # that folder is asked of the mingw-w64 gcc and added to the link.
 
-set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 
 if(NOT PORTSOCK_MINGW_PREFIX)
@@ -40,13 +39,5 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT "-L${portsock_libgcc_dir}")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "-L${portsock_libgcc_dir}")
 set(CMAKE_MODULE_LINKER_FLAGS_INIT "-L${portsock_libgcc_dir}")
 
-# Look for libraries and headers only in the target's sysroot, for programs only on the host.
-set(CMAKE_FIND_ROOT_PATH /usr/${PORTSOCK_MINGW_PREFIX})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-
-# Each test command becomes: wine-run.sh --prefix <build>/wineprefix <test.exe> <args...>.
-set(CMAKE_CROSSCOMPILING_EMULATOR
-    "${CMAKE_CURRENT_LIST_DIR}/wine-run.sh;--prefix;${CMAKE_BINARY_DIR}/wineprefix")
+set(PORTSOCK_WINE_RUNNER wine-run.sh)
+include(${CMAKE_CURRENT_LIST_DIR}/mingw-w64-common.cmake)

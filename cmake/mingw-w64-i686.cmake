@@ -9,7 +9,6 @@
 # i386 Wine that scripts/fetch-wine32 unpacks (never installs), whose 32-bit loader runs natively
 # where the kernel runs i386 code and under qemu-i386 where it does not. See wine32-run.sh.
 
-set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86)
 
 if(NOT PORTSOCK_MINGW_PREFIX)
@@ -20,11 +19,5 @@ set(CMAKE_C_COMPILER ${PORTSOCK_MINGW_PREFIX}-gcc)
 set(CMAKE_CXX_COMPILER ${PORTSOCK_MINGW_PREFIX}-g++)
 set(CMAKE_RC_COMPILER ${PORTSOCK_MINGW_PREFIX}-windres)
 
-set(CMAKE_FIND_ROOT_PATH /usr/${PORTSOCK_MINGW_PREFIX})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-
-set(CMAKE_CROSSCOMPILING_EMULATOR
-    "${CMAKE_CURRENT_LIST_DIR}/wine32-run.sh;--prefix;${CMAKE_BINARY_DIR}/wineprefix")
+set(PORTSOCK_WINE_RUNNER wine32-run.sh)
+include(${CMAKE_CURRENT_LIST_DIR}/mingw-w64-common.cmake)
