@@ -14,12 +14,22 @@
 #                           then (docs/platforms.md)
 #   the host's `wine`       where it is a 32-bit capable Wine (wine32 installed, e.g. Ubuntu)
 # The prefix is a 32-bit one (WINEARCH=win32), made on first use by wine-run.sh.
+#
+#   wine32-run.sh --mode    prints how 32-bit programs run here and exits: "native" (the
+#                           private Wine's loader runs natively), "qemu" (it runs under
+#                           qemu-i386), "given" ($PORTSOCK_WINE32), "host" (the host's wine),
+#                           "none" (exit 127). scripts/windows-x86-cases reads it.
+# PORTSOCK_WINE32_QEMU=1 takes the qemu-i386 path even where the kernel runs i386 code: how that
+# path (the one of machines whose kernel has IA-32 emulation off) is tried on a machine that
+# has it on (docs/platforms.md).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=${PORTSOCK_WINE32_ROOT:-$here/../build/wine32}/root
 export WINEARCH=win32
+mode=none
 
 if [[ -n ${PORTSOCK_WINE32:-} ]]; then
+    mode=given
     export PORTSOCK_WINE=$PORTSOCK_WINE32
 elif [[ -x $root/usr/lib/wine/wine ]]; then
     loader=$root/usr/lib/wine/wine
@@ -29,21 +39,33 @@ elif [[ -x $root/usr/lib/wine/wine ]]; then
             break
         fi
     done
-    if /lib/ld-linux.so.2 --version >/dev/null 2>&1; then
+    if [[ ${PORTSOCK_WINE32_QEMU:-0} != 1 ]] && /lib/ld-linux.so.2 --version >/dev/null 2>&1; then
+        mode=native
         export PORTSOCK_WINE=$loader
     else
         # qemu-i386 runs the loader; Wine starts further processes (the test runner's
         # children) through WINELOADER, which must be a program the kernel can run.
+        # WINELOADERNOEXEC=1: the loader does not exec itself again at its start (the
+        # preloader step), which would leave qemu where the kernel runs i386 code.
+        mode=qemu
         wrapper=$root/wine-qemu
-        if [[ ! -x $wrapper ]]; then
-            printf '#!/bin/sh\nexec qemu-i386 -L / "%s" "$@"\n' "$loader" >"$wrapper.tmp" &&
-                chmod +x "$wrapper.tmp" && mv "$wrapper.tmp" "$wrapper"
+        text=$(printf '#!/bin/sh\nWINELOADERNOEXEC=1 exec qemu-i386 -L / "%s" "$@"' "$loader")
+        if [[ ! -x $wrapper || $(cat "$wrapper") != "$text" ]]; then
+            printf '%s\n' "$text" >"$wrapper.tmp.$$" && chmod +x "$wrapper.tmp.$$" &&
+                mv "$wrapper.tmp.$$" "$wrapper"
         fi
         export PORTSOCK_WINE=$wrapper WINELOADER=$wrapper
     fi
 elif command -v wine >/dev/null 2>&1; then
+    mode=host
     export PORTSOCK_WINE=wine
-else
+fi
+if [[ ${1:-} == --mode ]]; then
+    echo "$mode"
+    [[ $mode != none ]]
+    exit
+fi
+if [[ $mode == none ]]; then
     echo "${0##*/}: no 32-bit Wine: run scripts/fetch-wine32 (or set PORTSOCK_WINE32)" >&2
     exit 127
 fi

@@ -5,6 +5,11 @@
  * probing under Wine). */
 #include "ps_test.h"
 
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
 static ps_test_handles before, after;
 
 /* How many of a's entries b lacks. */
@@ -187,6 +192,78 @@ TEST(set_allocator_routes_every_allocation_and_is_ebusy_while_one_lives)
     ASSERT_EQ(test_handle_count(), handles);
 }
 
+/* A second thread, started and joined through the tests' one way to start
+ * threads (test_thread_spawn). */
+static void set_flag(void *arg)
+{
+    *(volatile int *)arg = 1;
+}
+
+TEST(a_thread_started_by_a_test_runs_and_is_joined)
+{
+    volatile int ran = 0;
+    test_thread t;
+    test_thread_spawn(&t, set_flag, (void *)&ran);
+    test_thread_join(&t);
+    ASSERT_EQ(ran, 1);
+}
+
+/* The exit status of the case above run in a process of its own with
+ * PS_TEST_NO_THREADS=1, its output thrown away (its skip line is not this
+ * test's). */
+static int thread_case_without_threads(void)
+{
+#ifdef _WIN32
+    char path[MAX_PATH + 1], quoted[MAX_PATH + 4];
+    const char *args[4];
+    intptr_t rc;
+    int saved, null_fd;
+    DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
+    ASSERT_TRUE(n > 0 && n < MAX_PATH);
+    path[n] = '\0';
+    snprintf(quoted, sizeof quoted, "\"%s\"", path);
+    args[0] = quoted;
+    args[1] = "--child";
+    args[2] = "a_thread_started_by_a_test_runs_and_is_joined";
+    args[3] = NULL;
+    fflush(stdout);
+    saved = _dup(1);
+    null_fd = _open("NUL", _O_WRONLY);
+    ASSERT_TRUE(saved >= 0 && null_fd >= 0);
+    ASSERT_EQ(_dup2(null_fd, 1), 0);
+    ASSERT_EQ(_putenv("PS_TEST_NO_THREADS=1"), 0);
+    rc = _spawnv(_P_WAIT, path, args);
+    _putenv("PS_TEST_NO_THREADS=");
+    _dup2(saved, 1);
+    _close(saved);
+    _close(null_fd);
+    return (int)rc;
+#else
+    int status = 0;
+    pid_t pid = fork();
+    ASSERT_TRUE(pid >= 0);
+    if (pid == 0) {
+        volatile int ran = 0;
+        test_thread t;
+        if (freopen("/dev/null", "w", stdout) == NULL || setenv("PS_TEST_NO_THREADS", "1", 1))
+            _Exit(2);
+        test_thread_spawn(&t, set_flag, (void *)&ran); /* skips: exit 77 */
+        test_thread_join(&t);
+        _Exit(3);
+    }
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    return WEXITSTATUS(status);
+#endif
+}
+
+/* PS_TEST_NO_THREADS=1 (the windows-x86 runner under qemu-i386): a case that
+ * would start a thread skips (77) before it starts one. */
+TEST(without_threads_a_case_that_starts_a_thread_skips)
+{
+    ASSERT_EQ(thread_case_without_threads(), PS_TEST_SKIP_CODE);
+}
+
 TEST_LIST = {
     TEST_ENTRY(an_open_socket_is_an_outstanding_allocation_until_it_is_closed),
     TEST_ENTRY(set_allocator_routes_every_allocation_and_is_ebusy_while_one_lives),
@@ -194,6 +271,8 @@ TEST_LIST = {
     TEST_ENTRY(a_socket_left_open_is_seen_as_the_one_new_entry),
     TEST_ENTRY(a_handle_closed_by_the_test_is_seen_missing),
     TEST_ENTRY(many_sockets_open_at_once_are_all_listed),
+    TEST_ENTRY(a_thread_started_by_a_test_runs_and_is_joined),
+    TEST_ENTRY(without_threads_a_case_that_starts_a_thread_skips),
 };
 
 TEST_MAIN()
