@@ -48,6 +48,13 @@ extern const ps__selector_ops ps__selector_poll_ops;
  * detached) and frees s. Returns the close's result. */
 int ps__socket_release(ps_socket *s);
 
+/* "Mode unknown", the old timeout to give ps__apply_timeout and
+ * ps__sys_set_timeout for an adopted, duplicated or departing handle: a NaN
+ * made at run time. The NAN macro is a constant expression whose folding
+ * recent MSVC SDKs warn about (C4756, an error at /WX); 0/0 from a volatile
+ * is a quiet NaN in IEEE 754 arithmetic everywhere. */
+double ps__unknown_mode(void);
+
 /* 1 when seconds is a valid timeout (PS_TIMEOUT_NONE, 0.0 or finite > 0). */
 int ps__timeout_valid(double seconds);
 

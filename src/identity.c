@@ -2,16 +2,6 @@
  * duplicating it, and whether child processes inherit it. */
 #include "core.h"
 
-/* "Mode unknown" for ps__apply_timeout: a NaN made at run time. The NAN
- * macro is a constant expression whose folding recent MSVC SDKs warn about
- * (C4756, an error at /WX); 0/0 from a volatile is a quiet NaN in IEEE 754
- * arithmetic everywhere, with nothing for a compiler to fold. */
-static double ps__unknown_mode(void)
-{
-    volatile double zero = 0.0;
-    return zero / zero;
-}
-
 int ps_socket_from_native(ps_socket **out, ps_native h)
 {
     double timeout = ps_getdefaulttimeout();

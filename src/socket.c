@@ -2,7 +2,6 @@
  * or describe a connection. The data calls are in io.c. */
 #include "core.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 static int ps__family_known(int family)
@@ -98,7 +97,8 @@ ps_native ps_detach(ps_socket *s)
      * none of portsock's kernel timeouts left behind (a later plain recv
      * would fail with EAGAIN after them). Best effort: the handle is the
      * caller's now whatever happens. */
-    ps__sys_set_timeout(h, NAN, ps__load_int(&s->kernel_timed), ps__load_double(&s->timeout), 1);
+    ps__sys_set_timeout(h, ps__unknown_mode(), ps__load_int(&s->kernel_timed),
+                        ps__load_double(&s->timeout), 1);
     ps__selector_forget(s);
     s->detached = 1;
     ps__socket_release(s);

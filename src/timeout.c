@@ -18,6 +18,12 @@
  * is created or accepted, from any thread (atomic.h). */
 static double ps__default_timeout = PS_TIMEOUT_NONE;
 
+double ps__unknown_mode(void)
+{
+    volatile double zero = 0.0;
+    return zero / zero;
+}
+
 int ps__timeout_valid(double seconds)
 {
     return seconds == PS_TIMEOUT_NONE || seconds == 0.0 || (isfinite(seconds) && seconds > 0.0);
