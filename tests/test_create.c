@@ -344,23 +344,31 @@ TEST(create_server_on_a_port_in_use_is_eaddrinuse)
     ASSERT_OK(ps_close(srv));
 }
 
+/* Connects to the server srv at sa and lets the server close the
+ * connection first, so that the server's side of it sits in TIME_WAIT. */
+static void one_connection_closed_by_the_server_first(ps_socket *srv, const ps_addr *sa)
+{
+    ps_socket *c, *s;
+    char b;
+    ASSERT_OK(ps_socket_open(&c, PS_AF_INET, PS_SOCK_STREAM, 0));
+    ASSERT_OK(ps_connect(c, sa));
+    ASSERT_OK(ps_accept(srv, &s, NULL));
+    ASSERT_OK(ps_close(s));
+    ASSERT_OK(ps_settimeout(c, 5.0));
+    ASSERT_EQ(ps_recv(c, &b, 1, 0), 0); /* the close has arrived */
+    ASSERT_OK(ps_close(c));
+}
+
 TEST(create_server_port_can_be_bound_again_at_once_after_a_connection)
 {
     /* The restarted server case that SO_REUSEADDR (POSIX) is for: the old
      * server's accepted connection sits in TIME_WAIT after it closed first. */
     ps_addr a = test_addr("127.0.0.1:0"), sa;
-    ps_socket *srv, *c, *s;
-    char b;
+    ps_socket *srv;
     int r;
     ASSERT_OK(ps_create_server(&srv, &a, 5, 0));
     ASSERT_OK(ps_getsockname(srv, &sa));
-    ASSERT_OK(ps_socket_open(&c, PS_AF_INET, PS_SOCK_STREAM, 0));
-    ASSERT_OK(ps_connect(c, &sa));
-    ASSERT_OK(ps_accept(srv, &s, NULL));
-    ASSERT_OK(ps_close(s)); /* the server closes first: its side goes to TIME_WAIT */
-    ASSERT_OK(ps_settimeout(c, 5.0));
-    ASSERT_EQ(ps_recv(c, &b, 1, 0), 0);
-    ASSERT_OK(ps_close(c));
+    one_connection_closed_by_the_server_first(srv, &sa);
     ASSERT_OK(ps_close(srv));
     r = ps_create_server(&srv, &sa, 5, 0);
     NOTE("create_server again on the port at once: %s", r < 0 ? ps_errname(r) : "OK");
@@ -384,9 +392,8 @@ TEST(create_server_port_can_be_bound_again_at_once_after_a_connection)
 TEST(not_exclusive_server_binds_plainly_on_windows_and_restarts_at_once)
 {
     ps_addr a = test_addr("127.0.0.1:0"), sa;
-    ps_socket *srv, *c, *s;
+    ps_socket *srv;
     int v = -1;
-    char b;
     ASSERT_OK(ps_create_server(&srv, &a, 5, PS_SERVER_NOT_EXCLUSIVE));
     ASSERT_OK(ps_getopt(srv, PS_OPT_REUSEADDR, &v));
 #ifdef _WIN32
@@ -401,13 +408,7 @@ TEST(not_exclusive_server_binds_plainly_on_windows_and_restarts_at_once)
     ASSERT_EQ(v, 1);
 #endif
     ASSERT_OK(ps_getsockname(srv, &sa));
-    ASSERT_OK(ps_socket_open(&c, PS_AF_INET, PS_SOCK_STREAM, 0));
-    ASSERT_OK(ps_connect(c, &sa));
-    ASSERT_OK(ps_accept(srv, &s, NULL));
-    ASSERT_OK(ps_close(s)); /* the server closes first: its side goes to TIME_WAIT */
-    ASSERT_OK(ps_settimeout(c, 5.0));
-    ASSERT_EQ(ps_recv(c, &b, 1, 0), 0);
-    ASSERT_OK(ps_close(c));
+    one_connection_closed_by_the_server_first(srv, &sa);
     ASSERT_OK(ps_close(srv));
     ASSERT_OK(ps_create_server(&srv, &sa, 5, PS_SERVER_NOT_EXCLUSIVE));
     ASSERT_OK(ps_close(srv));
